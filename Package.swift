@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "stress-ci",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stress-ci", targets: ["stress-ci"]),
+        .library(name: "StressCI", targets: ["StressCI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // Core: scenario model and parsing, units, result model, errors, clock. No I/O but files it is asked to read.
+        .target(name: "Core", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // zlib (Debian: zlib1g-dev) for HdrHistogram's compressed V2 encoding.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Metrics: histograms, per-second series, the aggregator and its samplers.
+        .target(name: "Metrics", dependencies: ["Core", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // Analysis: criteria evaluation; pure.
+        .target(name: "Analysis", dependencies: ["Core", "Metrics"]),
+        // libxml2 (Debian: libxml2-dev) for the JUnit writer and XSD validation.
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // The report templates from the top-level templates/ folder, embedded in the binary.
+        .target(name: "ReportTemplates", path: "templates", exclude: ["README.md"],
+                resources: [.embedInCode("report.html.mustache"), .embedInCode("report.md.mustache")]),
+        // Reports: result.json, Markdown, HTML (Mustache), JUnit (libxml2), SVG charts; pure renderers.
+        .target(name: "Reports", dependencies: [
+            "Core", "Metrics", "Analysis", "CLibXML2", "ReportTemplates",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // Engine: SwiftNIO load generation, demo target, target process supervisor.
+        .target(name: "Engine", dependencies: [
+            "Core", "Metrics",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).
+        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Analysis", "Reports", "Engine"]),
+        // The CLI: the only place errors become exit codes.
+        .executableTarget(name: "stress-ci", dependencies: [
+            "StressCI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Core", "Metrics"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Core", "Metrics",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "StressCITests", dependencies: ["StressCI"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core", "Metrics", "Analysis", "CLibXML2"]),
+        .testTarget(name: "CLITests", dependencies: ["StressCI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,36 @@
+/// SplitMix64: a small, fast, seeded random number generator, so every permutation test (and every
+/// simulation in the tests) gives the same answer on every machine and Swift version.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator whose whole sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in 0..<bound, without modulo bias (Lemire's multiply-shift with rejection).
+    mutating func below(_ bound: Int) -> Int {
+        precondition(bound > 0)
+        let range = UInt64(bound)
+        let threshold = (0 &- range) % range
+        while true {
+            let product = next().multipliedFullWidth(by: range)
+            if product.low >= threshold { return Int(product.high) }
+        }
+    }
+
+    /// Shuffles in place with Fisher–Yates, independent of the standard library's shuffle algorithm.
+    mutating func shuffle(_ values: inout [Double]) {
+        guard values.count > 1 else { return }
+        for i in stride(from: values.count - 1, to: 0, by: -1) {
+            values.swapAt(i, below(i + 1))
+        }
+    }
+}

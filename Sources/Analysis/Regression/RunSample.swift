@@ -1,0 +1,24 @@
+/// One run's value of a gated metric, with what the noise floor and the sample gate need.
+public struct RunSample: Sendable, Codable, Hashable {
+    /// The metric's value over the run (e.g. p95 latency in seconds, throughput in requests/s); must be > 0.
+    public var value: Double
+    /// The metric's value in each 10 s window inside the run; feeds the noise floor when there are < 3 runs.
+    public var withinRunWindows: [Double]
+    /// How many samples stand behind `value` (e.g. requests); checked against the minimum sample gate.
+    public var count: Int
+
+    /// A sample as given.
+    public init(value: Double, withinRunWindows: [Double] = [], count: Int) {
+        self.value = value
+        self.withinRunWindows = withinRunWindows
+        self.count = count
+    }
+}
+
+/// Which way a metric gets better.
+public enum MetricDirection: String, Sendable, Codable, Hashable {
+    /// Smaller is better: latency, error rate.
+    case lowerIsBetter
+    /// Larger is better: throughput.
+    case higherIsBetter
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Yams
+
+/// Reads a scenario file (SPEC §3; YAML, or JSON which is YAML too) into a checked `Scenario`.
+///
+/// Validation reports every problem it finds, each with its file, line and column, rather than
+/// stopping at the first: the structure and types are read here (`ScenarioReader`), the values
+/// and cross-references are checked by `ScenarioValidator`, which `ScenarioBuilder` shares.
+public struct ScenarioLoader: Sendable {
+    /// Where `${NAME}` references are resolved.
+    public var environment: [String: String]
+
+    /// `environment`: where `${NAME}` is resolved (default: the process environment).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Loads the scenario file at `path`.
+    ///
+    /// - Throws: `.notFound` if the file does not exist or cannot be read, `.invalidInput` with one
+    ///   diagnostic per problem if its content is not a valid scenario.
+    public func load(path: String) throws(StressError) -> Scenario {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StressError(.notFound, "scenario file `\(path)` does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw StressError(.notFound, "scenario file `\(path)` is a directory", hint: "give the path of a .yaml or .json file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StressError(.notFound, "scenario file `\(path)` cannot be read", hint: "check its permissions")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let location = SourceLocation(file: path, line: 1, column: 1)
+            throw StressError(.invalidInput, "1 problem in \(path)",
+                              diagnostics: [Diagnostic(location, "the file is not UTF-8 text")])
+        }
+        var scenario = try load(text: text, file: path)
+        scenario.sourcePath = path
+        return scenario
+    }
+
+    /// Loads a scenario from `text`; `file` names it in diagnostics.
+    ///
+    /// - Throws: `.invalidInput` with one diagnostic per problem.
+    public func load(text: String, file: String) throws(StressError) -> Scenario {
+        var reader = ScenarioReader(file: file, environment: environment)
+        let scenario = reader.read(text)
+        // The shorthand's two stages share their source, so the same problem can be found twice.
+        var seen: Set<Diagnostic> = []
+        let diagnostics = reader.diagnostics.filter { seen.insert($0).inserted }.enumerated()
+            .sorted { ($0.element.location.line, $0.element.location.column, $0.offset) < ($1.element.location.line, $1.element.location.column, $1.offset) }
+            .map(\.element)
+        guard diagnostics.isEmpty, let scenario else {
+            let count = max(diagnostics.count, 1)
+            throw StressError(.invalidInput, "\(count) problem\(count == 1 ? "" : "s") in \(file)", diagnostics: diagnostics)
+        }
+        return scenario
+    }
+}

@@ -1,0 +1,351 @@
+import Foundation
+import Yams
+
+/// The state of reading one scenario file: the problems found so far, where each part of the
+/// scenario was written (for the validator's problems), and which parts could not be read.
+struct ScenarioReader {
+    /// Where a part of the scenario was written. `textShift` maps a character offset into a
+    /// single-line scalar to a column: 0 for plain scalars, 1 for quoted ones, nil otherwise.
+    struct Anchor {
+        var location: SourceLocation
+        var textShift: Int?
+        var text: String?
+    }
+
+    let file: String
+    let templates: TemplateParser
+    var diagnostics: [Diagnostic] = []
+    var anchors: [String: Anchor] = [:]
+    /// Paths that had a problem: validator problems about them are consequences, not causes.
+    var broken: Set<String> = []
+    var secrets: Set<String> = []
+
+    init(file: String, environment: [String: String]) {
+        self.file = file
+        self.templates = TemplateParser(environment: environment)
+    }
+
+    static let topLevelKeys = ["name", "description", "target", "load", "requests", "faults", "criteria", "regression"]
+
+    /// Reads `text` into a scenario; nil when it is too broken to build one (problems are in `diagnostics`).
+    mutating func read(_ text: String) -> Scenario? {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "the scenario is empty",
+                       hint: "start with `name:`, `target:` and `load:`; see examples/quickstart.yaml")
+                return nil
+            }
+            root = node
+        } catch let error as YamlError {
+            reportYAML(error, text: text)
+            return nil
+        } catch {
+            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
+            return nil
+        }
+        anchor("", root)
+        guard case .mapping = root else {
+            report(root, "", "the scenario must be a mapping (`name: …`, `target: …`, `load: …`), got \(describe(root))")
+            return nil
+        }
+        guard let top = fields(root, path: "", allowed: Self.topLevelKeys) else { return nil }
+
+        let name = require(top, "name", in: root, hint: "add `name: my-test`; it names the result files").flatMap { string($0, "name") }
+        let description = top["description"].flatMap { string($0, "description") }
+        let target = require(top, "target", in: root, hint: "add `target: { url: http://127.0.0.1:8080 }` or `target: { builtin: demo }`")
+            .flatMap { readTarget($0) }
+        let load = require(top, "load", in: root, hint: "add e.g. `load: { model: open, rate: 100/s, duration: 30s }`")
+            .flatMap { readLoad($0) }
+        let requests = readRequests(top["requests"])
+        let faults = top["faults"].map { node in droppingIndices("faults") { $0.readFaults(node) } } ?? []
+        let criteria = top["criteria"].map { node in droppingIndices("criteria") { $0.readCriteria(node) } } ?? []
+        let regression = top["regression"].map { node in droppingIndices("regression") { $0.readRegression(node) } } ?? RegressionRule.defaults
+
+        let scenario = Scenario(
+            name: name ?? "", description: description,
+            target: target ?? TargetSpec(endpoint: .builtin(DemoTargetOptions())),
+            load: load ?? LoadSpec(model: .open, stages: []),
+            requests: requests, faults: faults, criteria: criteria, regression: regression,
+            secrets: secrets)
+        if name == nil { broken.insert("name") }
+        if target == nil { broken.insert("target") }
+        if load == nil { broken.insert("load") }
+
+        for problem in ScenarioValidator.check(scenario) where !isConsequence(problem) {
+            diagnostics.append(Diagnostic(location(for: problem.path, offset: problem.offset), problem.message, hint: problem.hint))
+        }
+        return diagnostics.isEmpty ? scenario : nil
+    }
+
+    /// Reads a list whose unreadable entries are left out, so later entries shift down: the file's
+    /// indices in the broken paths mean nothing to the validator, which only learns that `section`
+    /// lost entries (`section.dropped`).
+    mutating func droppingIndices<T>(_ section: String, _ read: (inout ScenarioReader) -> T) -> T {
+        let before = broken
+        let result = read(&self)
+        for path in broken.subtracting(before) where path.hasPrefix(section + "[") {
+            broken.remove(path)
+            broken.insert(section + ".dropped")
+        }
+        return result
+    }
+
+    // MARK: Problems and locations
+
+    func location(_ node: Node) -> SourceLocation {
+        let mark = node.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    /// The column of a character offset into a scalar's text, when the scalar is on one line.
+    func location(_ node: Node, offset: Int) -> SourceLocation {
+        var location = location(node)
+        if let shift = Self.textShift(node), let text = node.scalar?.string, !text.prefix(offset).contains("\n") {
+            location.column += shift + offset
+        }
+        return location
+    }
+
+    static func textShift(_ node: Node) -> Int? {
+        guard let scalar = node.scalar else { return nil }
+        switch scalar.style {
+        case .plain, .any: return 0
+        case .singleQuoted, .doubleQuoted: return 1
+        case .literal, .folded: return nil
+        }
+    }
+
+    /// Records where `path` was written, for problems found later.
+    mutating func anchor(_ path: String, _ node: Node) {
+        anchors[path] = Anchor(location: location(node), textShift: Self.textShift(node), text: node.scalar?.string)
+    }
+
+    mutating func report(_ node: Node, _ path: String, _ message: String, hint: String? = nil) {
+        report(at: location(node), path: path, message, hint: hint)
+    }
+
+    mutating func report(at location: SourceLocation, path: String, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(location, message, hint: hint))
+        broken.insert(path)
+    }
+
+    /// The location of a validator problem: the closest recorded ancestor of its path.
+    func location(for path: String, offset: Int?) -> SourceLocation {
+        var current = path
+        while true {
+            if let anchor = anchors[current] {
+                var location = anchor.location
+                if let offset, let shift = anchor.textShift, current == path,
+                   !(anchor.text?.prefix(offset).contains("\n") ?? true) {
+                    location.column += shift + offset
+                }
+                return location
+            }
+            if current.isEmpty { return SourceLocation(file: file, line: 1, column: 1) }
+            current = Self.parent(of: current)
+        }
+    }
+
+    static func parent(of path: String) -> String {
+        guard let i = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return "" }
+        return String(path[..<i])
+    }
+
+    static func related(_ a: String, _ b: String) -> Bool {
+        func under(_ x: String, _ y: String) -> Bool {
+            y.isEmpty || x == y || x.hasPrefix(y + ".") || x.hasPrefix(y + "[")
+        }
+        return under(a, b) || under(b, a)
+    }
+
+    func isConsequence(_ problem: ScenarioProblem) -> Bool {
+        broken.contains { b in Self.related(problem.path, b) || problem.dependsOn.contains { Self.related($0, b) } }
+    }
+
+    mutating func reportYAML(_ error: YamlError, text: String) {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1)) }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            report(at: at(mark), path: "", "invalid YAML: \(problem)", hint: context.map { $0.text })
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the first occurrence; point at the repetition when it is found on a later line.
+            let first = at(context.mark)
+            let key = duplicates.first ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let repeated = lines.indices.dropFirst(first.line).first { i in
+                let line = lines[i].unicodeScalars
+                let indent = line.prefix { $0 == " " }.count
+                let rest = String(String.UnicodeScalarView(line.dropFirst(indent)))
+                return indent + 1 == first.column && (rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":"))
+            }
+            let location = repeated.map { SourceLocation(file: file, line: $0 + 1, column: first.column) } ?? first
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            report(at: location, path: "", "duplicate key \(keys)",
+                   hint: repeated != nil ? "it is already at line \(first.line); a key may appear only once in a mapping" : "a key may appear only once in a mapping")
+        case .reader(let problem, let offset, _, _):
+            var location = SourceLocation(file: file, line: 1, column: 1)
+            if let offset {
+                let prefix = text.unicodeScalars.prefix(offset)
+                location.line = prefix.filter { $0 == "\n" }.count + 1
+                location.column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+            }
+            report(at: location, path: "", "invalid YAML: \(problem)")
+        default:
+            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: Structure
+
+    /// A mapping's entries, in order.
+    struct Fields {
+        var node: Node
+        var entries: [(key: String, keyNode: Node, value: Node)]
+        subscript(key: String) -> Node? { entries.first { $0.key == key }?.value }
+        func keyNode(_ key: String) -> Node? { entries.first { $0.key == key }?.keyNode }
+    }
+
+    /// Reads a mapping, reporting anything that is not one and every key not in `allowed` (nil: any key).
+    mutating func fields(_ node: Node, path: String, allowed: [String]?) -> Fields? {
+        guard case .mapping(let mapping) = node else {
+            report(node, path, "expected a mapping for `\(path)`, got \(describe(node))",
+                   hint: allowed.map { "with keys like \($0.prefix(3).map { "`\($0)`" }.joined(separator: ", "))" })
+            return nil
+        }
+        var entries: [(key: String, keyNode: Node, value: Node)] = []
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string, keyNode.null == nil else {
+                report(keyNode, path, "expected a key name, got \(describe(keyNode))")
+                continue
+            }
+            let childPath = Self.join(path, key)
+            if let allowed, !allowed.contains(key) {
+                let hint = Suggest.hint(for: key, in: allowed) ?? "\(path.isEmpty ? "top-level keys" : "keys of `\(path)`") are \(allowed.map { "`\($0)`" }.joined(separator: ", "))"
+                report(keyNode, childPath, "unknown key `\(key)`", hint: hint)
+                continue
+            }
+            anchor(childPath, value)
+            entries.append((key, keyNode, value))
+        }
+        return Fields(node: node, entries: entries)
+    }
+
+    /// The value of a required key, or a "missing" problem at the mapping.
+    mutating func require(_ fields: Fields, _ key: String, in node: Node, path: String = "", hint: String? = nil) -> Node? {
+        if let value = fields[key] { return value }
+        report(node, Self.join(path, key), "missing `\(key)`\(path.isEmpty ? "" : " in `\(path)`")", hint: hint)
+        return nil
+    }
+
+    /// The items of a list, or a problem.
+    mutating func items(_ node: Node, path: String, of what: String) -> [Node]? {
+        guard case .sequence(let sequence) = node else {
+            report(node, path, "expected a list of \(what) for `\(path)`, got \(describe(node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar):
+            if node.null != nil { return "nothing" }
+            return "`\(scalar.string)`"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    // MARK: Scalars
+
+    /// A scalar's text, or a problem naming what was expected.
+    mutating func scalarText(_ node: Node, _ path: String, expected: String, hint: String? = nil) -> String? {
+        guard case .scalar(let scalar) = node, node.null == nil else {
+            report(node, path, "expected \(expected), got \(describe(node))", hint: hint)
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func string(_ node: Node, _ path: String) -> String? {
+        scalarText(node, path, expected: "a string")
+    }
+
+    mutating func duration(_ node: Node, _ path: String) -> Duration? {
+        guard let text = scalarText(node, path, expected: "a duration like `30s`") else { return nil }
+        if let d = Units.parseDuration(text) { return d }
+        let trimmed = text.trimmingSpaces
+        if trimmed.hasPrefix("-"), Units.parseDuration(String(trimmed.dropFirst())) != nil {
+            report(node, path, "durations cannot be negative, got `\(text)`")
+        } else if Double(trimmed) != nil {
+            report(node, path, "expected a duration like `30s`, got `\(text)`", hint: "add a unit: `\(trimmed)s` or `\(trimmed)ms`")
+        } else {
+            report(node, path, "expected a duration like `30s`, got `\(text)`", hint: "units are ms, s, m and h")
+        }
+        return nil
+    }
+
+    mutating func int(_ node: Node, _ path: String) -> Int? {
+        guard let text = scalarText(node, path, expected: "an integer") else { return nil }
+        if let i = Int(text.trimmingSpaces) { return i }
+        report(node, path, "expected an integer, got `\(text)`")
+        return nil
+    }
+
+    mutating func bool(_ node: Node, _ path: String) -> Bool? {
+        guard let text = scalarText(node, path, expected: "`true` or `false`") else { return nil }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            report(node, path, "expected `true` or `false`, got `\(text)`")
+            return nil
+        }
+    }
+
+    /// `1%` as 0.01.
+    mutating func percent(_ node: Node, _ path: String) -> Double? {
+        guard let text = scalarText(node, path, expected: "a percentage like `1%`") else { return nil }
+        if let p = Units.parsePercent(text) { return p }
+        if let n = Double(text.trimmingSpaces), n.isFinite {
+            report(node, path, "expected a percentage like `1%`, got `\(text)`", hint: "write `\(Units.formatNumber(n <= 1 ? n * 100 : n))%`")
+        } else {
+            report(node, path, "expected a percentage like `1%`, got `\(text)`")
+        }
+        return nil
+    }
+
+    /// Parses a template in a scalar, reporting its problems at their columns.
+    mutating func template(_ node: Node, _ path: String, allowRandom: Bool = true, context: String = "this field") -> Template? {
+        guard let text = scalarText(node, path, expected: "a string") else { return nil }
+        return template(text, node: node, offset: 0, path: path, allowRandom: allowRandom, context: context)
+    }
+
+    mutating func template(_ text: String, node: Node, offset: Int, path: String, allowRandom: Bool = true, context: String = "this field") -> Template? {
+        let output = templates.parse(text, allowRandom: allowRandom, context: context)
+        for problem in output.problems {
+            report(at: location(node, offset: offset + problem.offset), path: path, problem.message, hint: problem.hint)
+        }
+        secrets.formUnion(output.secrets)
+        return output.problems.isEmpty ? output.template : nil
+    }
+}
+
+extension Template {
+    /// The text when the template has no random parts.
+    var constantText: String? {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let s): out += s
+            case .environment(_, let value, _): out += value
+            case .randomInt, .randomUUID: return nil
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,198 @@
+import Core
+import Foundation
+import Metrics
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Drives a scenario's load at an endpoint over HTTP/1.1 on SwiftNIO and measures it (SPEC §5).
+///
+/// One event loop group; each loop runs a worker with its share of the arrivals (open model) or
+/// users (closed model), its connections and its own `MetricsRecorder`, so the hot path takes no
+/// lock. Once a second the recorders' completed seconds are drained, merged and reduced; at the
+/// end the recorders are merged into a `RunMetrics`.
+///
+/// `pause()`, `resume()` and `stop()` may be called from any thread. A generator runs once.
+public final class LoadGenerator: Sendable {
+    public let scenario: Scenario
+    public let endpoint: Endpoint
+    public let threads: Int
+    public let layout: MetricsLayout
+
+    private struct Control {
+        var ran = false
+        var paused = false
+        var stopped = false
+        /// Scenario time of the stop.
+        var stoppedAt: Int64?
+        var workers: [LoopWorker] = []
+    }
+
+    private let control = LockedBox(Control())
+    private let clock = ScenarioClock()
+
+    /// - Parameters:
+    ///   - threads: event loops (and recorders) to run the load on.
+    ///   - percentiles: percentiles the per-second series keeps, beyond the standard ones.
+    public init(scenario: Scenario, endpoint: Endpoint, threads: Int = System.coreCount, percentiles: [Double] = standardPercentiles) {
+        self.scenario = scenario
+        self.endpoint = endpoint
+        self.threads = max(1, threads)
+        self.layout = MetricsLayout(scenario: scenario, percentiles: percentiles)
+    }
+
+    /// Runs the load to the end of its stages (or until `stop()`), calling `onSecond` with each
+    /// measured second as it completes, and returns everything measured.
+    ///
+    /// Throws only when the run cannot start (no requests, an address that does not resolve, a
+    /// TLS setup failure); request failures are data in the result.
+    public func run(onSecond: @escaping @Sendable (SecondStats) -> Void) async throws -> RunResultMetrics {
+        let alreadyRan = control.withLock { c -> Bool in
+            defer { c.ran = true }
+            return c.ran
+        }
+        if alreadyRan { throw StressError(.usage, "a LoadGenerator runs once; create another for the next run") }
+        guard !scenario.requests.isEmpty else { throw StressError(.invalidInput, "the scenario has no requests") }
+
+        let load = scenario.load
+        let address = try await Self.resolve(endpoint)
+        var tlsContext: NIOSSLContext?
+        if endpoint.tls {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if endpoint.insecure { tls.certificateVerification = .none }
+            tlsContext = try NIOSSLContext(configuration: tls)
+        }
+        let isIPLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
+        let schedule = ArrivalSchedule(load)
+        let workerCount = load.model == .open ? max(1, min(threads, load.connections)) : threads
+        let config = WorkerConfig(
+            model: load.model, schedule: schedule,
+            requests: scenario.requests.map { PreparedRequest($0, endpoint: endpoint, keepalive: load.keepalive) },
+            mix: RequestMix(weights: scenario.requests.map(\.weight)),
+            address: address, tlsContext: tlsContext, serverHostname: isIPLiteral ? nil : endpoint.host,
+            timeout: max(1_000_000, load.timeout.nanoseconds), think: max(0, load.think.nanoseconds),
+            keepalive: load.keepalive, workerCount: workerCount, layout: layout)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: workerCount)
+        let loops = Array(group.makeIterator())
+        let workers = (0..<workerCount).map { i in
+            LoopWorker(index: i, loop: loops[i], config: config, clock: clock,
+                       connections: Self.share(of: load.connections, part: i, parts: workerCount),
+                       maxOutstanding: Self.share(of: load.maxInFlight, part: i, parts: workerCount))
+        }
+
+        let result: RunResultMetrics
+        do {
+            result = try await drive(workers: workers, config: config, onSecond: onSecond)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+        return result
+    }
+
+    /// Freezes the scenario clock: no new arrivals and no user sends until `resume()`.
+    public func pause() {
+        let workers = control.withLock { c -> [LoopWorker] in
+            guard !c.paused, !c.stopped else { return [] }
+            c.paused = true
+            return c.workers
+        }
+        clock.pause()
+        for worker in workers { worker.loop.execute { worker.pause() } }
+    }
+
+    /// Continues the schedule where `pause()` stopped it.
+    public func resume() {
+        let workers = control.withLock { c -> [LoopWorker]? in
+            guard c.paused else { return nil }
+            c.paused = false
+            return c.workers
+        }
+        guard let workers else { return }
+        clock.resume()
+        for worker in workers { worker.loop.execute { worker.resume() } }
+    }
+
+    /// Stops issuing load; requests in flight get up to their timeout; `run` then returns what
+    /// was measured, marked `stoppedEarly`.
+    public func stop() {
+        let now = clock.now()
+        let workers = control.withLock { c -> [LoopWorker] in
+            guard !c.stopped else { return [] }
+            c.stopped = true
+            c.stoppedAt = now
+            return c.workers
+        }
+        for worker in workers { worker.loop.execute { worker.stop() } }
+    }
+
+    /// True while paused.
+    public var isPaused: Bool { control.withLock { $0.paused } }
+
+    // MARK: - The run
+
+    private func drive(workers: [LoopWorker], config: WorkerConfig, onSecond: @escaping @Sendable (SecondStats) -> Void) async throws -> RunResultMetrics {
+        // Connections open before the clock starts, so the first arrivals do not pay for them.
+        for worker in workers {
+            try await worker.loop.flatSubmit { worker.preconnect() }.get()
+        }
+        let startedAt = Date()
+        let stoppedBeforeStart = control.withLock { c -> Bool in
+            c.workers = workers
+            return c.stopped
+        }
+        clock.start()
+        if control.withLock({ $0.paused }) { clock.pause() }
+        for worker in workers {
+            worker.loop.execute {
+                if stoppedBeforeStart { worker.stop() } else { worker.start() }
+            }
+        }
+
+        let collector = SecondCollector(workers: workers, layout: layout, onSecond: onSecond)
+        let collecting = Task { await collector.collect(clock: clock, until: config.schedule.duration) }
+        for worker in workers {
+            try await worker.finishedFuture.get()
+        }
+        collecting.cancel()
+        await collecting.value
+
+        let (stopped, stoppedAt) = control.withLock { ($0.stopped, $0.stoppedAt) }
+        let stoppedEarly = stopped && (stoppedAt ?? 0) < config.schedule.duration
+        let scenarioEnd = stoppedEarly ? max(0, stoppedAt ?? 0) : config.schedule.duration
+        let measured = max(0, scenarioEnd - layout.warmup)
+        // Every second that overlaps the measured window goes through the series.
+        let lastSecond = Int((measured + 999_999_999) / 1_000_000_000)
+        await collector.drain(before: lastSecond)
+
+        var snapshots: [RecorderSnapshot] = []
+        for worker in workers {
+            snapshots.append(try await worker.loop.submit { worker.recorder.snapshot() }.get())
+        }
+        let metrics = RunMetrics.merge(layout: layout, snapshots: snapshots, seconds: await collector.series,
+                                       measuredDuration: .nanoseconds(measured))
+        control.withLock { $0.workers = [] }
+        return RunResultMetrics(metrics: metrics, stoppedEarly: stoppedEarly, startedAt: startedAt, endedAt: Date(),
+                                pausedDuration: clock.pausedDuration, scenarioEnd: .nanoseconds(scenarioEnd))
+    }
+
+    private static func share(of total: Int, part: Int, parts: Int) -> Int {
+        max(1, total / parts + (part < total % parts ? 1 : 0))
+    }
+
+    private static func resolve(_ endpoint: Endpoint) async throws -> SocketAddress {
+        if let literal = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) { return literal }
+        // getaddrinfo blocks: keep it off the event loops and the cooperative pool's hot paths.
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try SocketAddress.makeAddressResolvingHost(endpoint.host, port: endpoint.port))
+                } catch {
+                    continuation.resume(throwing: StressError(.usage, "cannot resolve \(endpoint.host)", hint: "\(error)"))
+                }
+            }
+        }
+    }
+}

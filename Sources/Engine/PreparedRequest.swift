@@ -1,0 +1,155 @@
+import Core
+import NIOCore
+
+/// One request of the mix, ready to write: the whole request pre-encoded once when its templates
+/// are constant, otherwise the constant parts pre-rendered and only the random parts rendered
+/// per send. Also carries what its response must satisfy.
+struct PreparedRequest: Sendable {
+    let name: String
+    /// HEAD responses carry no body whatever their headers say.
+    let expectsBody: Bool
+    let expectedStatus: [Int]?
+    /// `expect.bodyContains` as bytes; the parser keeps the body only when this is set.
+    let bodyNeedle: [UInt8]?
+
+    private let constant: ByteBuffer?
+    private let requestLinePrefix: String
+    private let path: Template
+    private let fixedHeaders: String
+    private let templatedHeaders: [(name: String, value: Template)]
+    private let body: Template?
+    private let sendsContentLength: Bool
+
+    init(_ spec: RequestSpec, endpoint: Endpoint, keepalive: Bool) {
+        name = spec.name
+        let method = spec.method.uppercased()
+        expectsBody = method != "HEAD"
+        expectedStatus = spec.expect.status
+        bodyNeedle = spec.expect.bodyContains.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+
+        requestLinePrefix = "\(method) \(endpoint.basePath)"
+        path = spec.path
+        let reserved: Set<String> = ["content-length", "connection", "transfer-encoding"]
+        let userHeaders = spec.headers.filter { !reserved.contains($0.name.lowercased()) }
+        var fixed = ""
+        if !userHeaders.contains(where: { $0.name.lowercased() == "host" }) { fixed += "Host: \(endpoint.hostHeader)\r\n" }
+        if !userHeaders.contains(where: { $0.name.lowercased() == "user-agent" }) { fixed += "User-Agent: stress-ci\r\n" }
+        var templated: [(name: String, value: Template)] = []
+        for header in userHeaders {
+            if header.value.isConstant {
+                fixed += "\(header.name): \(Self.renderConstant(header.value))\r\n"
+            } else {
+                templated.append((header.name, header.value))
+            }
+        }
+        fixed += keepalive ? "Connection: keep-alive\r\n" : "Connection: close\r\n"
+        fixedHeaders = fixed
+        templatedHeaders = templated
+        body = spec.body
+        sendsContentLength = spec.body != nil || ["POST", "PUT", "PATCH"].contains(method)
+
+        if spec.path.isConstant && templated.isEmpty && (spec.body?.isConstant ?? true) {
+            var rng = SplitMix64(seed: 0)  // constant templates draw nothing
+            var buffer = ByteBufferAllocator().buffer(capacity: 256)
+            Self.write(into: &buffer, prefix: requestLinePrefix, path: spec.path.render(using: &rng), headers: fixed,
+                       templated: [], body: spec.body?.render(using: &rng), contentLength: sendsContentLength)
+            constant = buffer
+        } else {
+            constant = nil
+        }
+    }
+
+    /// The bytes of one send. Constant requests share one buffer (copy-on-write, never copied).
+    func encode<G: RandomNumberGenerator>(allocator: ByteBufferAllocator, using rng: inout G) -> ByteBuffer {
+        if let constant { return constant }
+        let renderedPath = path.render(using: &rng)
+        let headers = templatedHeaders.map { ($0.name, $0.value.render(using: &rng)) }
+        let renderedBody = body?.render(using: &rng)
+        var buffer = allocator.buffer(capacity: 256 + (renderedBody?.utf8.count ?? 0))
+        Self.write(into: &buffer, prefix: requestLinePrefix, path: renderedPath, headers: fixedHeaders,
+                   templated: headers, body: renderedBody, contentLength: sendsContentLength)
+        return buffer
+    }
+
+    private static func write(into buffer: inout ByteBuffer, prefix: String, path: String, headers: String,
+                              templated: [(String, String)], body: String?, contentLength: Bool) {
+        buffer.writeString(prefix)
+        buffer.writeString(path.isEmpty ? "/" : path)
+        buffer.writeString(" HTTP/1.1\r\n")
+        buffer.writeString(headers)
+        for (name, value) in templated {
+            buffer.writeString(name)
+            buffer.writeString(": ")
+            buffer.writeString(value)
+            buffer.writeString("\r\n")
+        }
+        if contentLength {
+            buffer.writeString("Content-Length: \(body?.utf8.count ?? 0)\r\n")
+        }
+        buffer.writeString("\r\n")
+        if let body { buffer.writeString(body) }
+    }
+
+    private static func renderConstant(_ template: Template) -> String {
+        var rng = SplitMix64(seed: 0)
+        return template.render(using: &rng)
+    }
+
+    /// The error class of a response, or nil when it meets the expectation.
+    func classify(status: Int, body: [UInt8]?) -> ErrorClassResult {
+        if let expectedStatus {
+            if !expectedStatus.contains(status) { return .status }
+        } else if status >= 400 {
+            return .status
+        }
+        if let bodyNeedle {
+            guard let body, Self.contains(body, bodyNeedle) else { return .expectation }
+        }
+        return .ok
+    }
+
+    enum ErrorClassResult { case ok, status, expectation }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// The weighted choice of the next request.
+struct RequestMix: Sendable {
+    private let cumulative: [Int]
+    private let total: Int
+
+    init(weights: [Int]) {
+        let positive = weights.map { max(0, $0) }
+        let effective = positive.allSatisfy { $0 == 0 } ? positive.map { _ in 1 } : positive
+        var sum = 0
+        cumulative = effective.map { sum += $0; return sum }
+        total = sum
+    }
+
+    func pick<G: RandomNumberGenerator>(using rng: inout G) -> Int {
+        if cumulative.count <= 1 { return 0 }
+        let r = Int.random(in: 0..<total, using: &rng)
+        var low = 0
+        var high = cumulative.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if cumulative[mid] > r { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}

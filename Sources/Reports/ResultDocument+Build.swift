@@ -1,0 +1,158 @@
+import Analysis
+import Core
+import Foundation
+import Metrics
+
+extension ResultDocument {
+    /// Builds the result document (SPEC §9) of a run from what it measured and judged.
+    /// - Parameters:
+    ///   - id: the run id (`YYYYMMDD_HHMMSS_name`).
+    ///   - environment: where it ran (see `EnvironmentInfo.current`).
+    ///   - stopReason: set when the run stopped before the end of its schedule (the result is partial).
+    public init(
+        id: String, scenario: Scenario, metrics: RunMetrics, criteria: [CriterionResult], history: [RunStateMachine.Change],
+        pauses: [PauseWindow], stopReason: String?, startedAt: Date, endedAt: Date, target targetAddress: String,
+        environment: EnvironmentInfo, tags: [String: String] = [:],
+        monitoring: [MetricSnapshot] = [], targetMetrics: [String: [Double]]? = nil, warnings: [String] = []
+    ) {
+        let isPartial = stopReason != nil
+        let m = metrics
+        let windowS = m.measuredDuration.seconds
+        let pcts = m.layout.percentiles
+        let overall = ResultDocument.Window(m.cell(), seconds: windowS, percentiles: pcts)
+        let failed = criteria.filter { !$0.passed }.map(\.source)
+        let stages = m.layout.stages.enumerated().map { i, s in
+            ResultDocument.Named(name: s.name, stats: ResultDocument.Window(m.cell(stage: i), seconds: m.measuredDuration(ofStage: i).seconds, percentiles: pcts))
+        }
+        self.init(
+            schemaVersion: ResultDocument.currentSchemaVersion,
+            testId: id,
+            status: isPartial ? "partial" : "completed",
+            stopReason: stopReason,
+            startedAt: startedAt,
+            endedAt: endedAt,
+            target: targetAddress,
+            tags: tags,
+            scenario: scenario.redactedSummary,
+            environment: environment,
+            timeline: ResultDocument.Timeline(
+                warmupS: scenario.load.warmup.seconds,
+                plannedS: scenario.load.totalDuration.seconds,
+                states: history.map { .init(from: $0.from.rawValue, to: $0.to.rawValue, atS: $0.at.seconds, reason: $0.reason) },
+                stages: m.layout.stages.map { .init(name: $0.name, startS: Double($0.start) / 1e9, endS: $0.end == .max ? scenario.load.totalDuration.seconds : Double($0.end) / 1e9) },
+                pauses: pauses.map { .init(name: "pause", startS: $0.start.seconds, endS: $0.end.seconds) }),
+            summary: ResultDocument.Summary(
+                measuredS: windowS,
+                requests: overall.requests,
+                throughput: overall.throughput,
+                errors: overall.errors,
+                errorRate: overall.errorRate,
+                dropped: overall.dropped,
+                latency: overall.latency,
+                serviceTime: overall.serviceTime,
+                sendLag: scenario.load.model == .open ? ResultDocument.Latency(m.sendLag.summary(percentiles: pcts)) : nil),
+            metrics: ResultDocument.Metrics(
+                overall: overall,
+                perRequest: m.layout.requestNames.enumerated().map { i, name in
+                    ResultDocument.Named(name: name, stats: ResultDocument.Window(m.cell(request: i), seconds: windowS, percentiles: pcts))
+                },
+                perStage: stages,
+                perSecond: m.seconds.map(ResultDocument.Second.init)),
+            successCriteria: criteria.map { c in
+                ResultDocument.Criterion(
+                    criterion: c.source, passed: c.passed, measured: c.measured, measuredText: c.measuredText,
+                    limit: c.limitText, evidence: c.evidence,
+                    abort: scenario.criteria.first { $0.source == c.source }?.abort ?? false)
+            },
+            verdict: ResultDocument.VerdictInfo(criteriaPassed: failed.isEmpty, failed: failed, exitCode: failed.isEmpty ? 0 : 1),
+            histograms: Self.histograms(of: metrics, sendLag: scenario.load.model == .open),
+            monitoring: Self.series(of: monitoring),
+            targetMetrics: targetMetrics.map { $0.mapValues { $0.map { $0.isFinite ? $0 : nil } } },
+            warnings: warnings,
+            comparison: nil,
+            issues: [],
+            recommendations: [])
+    }
+}
+
+extension ResultDocument {
+    /// Latency and service-time histograms overall, per request and per stage (and send lag).
+    static func histograms(of m: RunMetrics, sendLag: Bool) -> [EncodedHistogram] {
+        func encoded(_ metric: String, _ scope: String, _ name: String?, _ h: LatencyHistogram) -> EncodedHistogram {
+            EncodedHistogram(metric: metric, scope: scope, name: name, count: h.count, unit: "us",
+                             encoding: "hdrhistogram-v2-compressed-base64", data: HistogramCodec.encodeBase64(h))
+        }
+        func both(_ scope: String, _ name: String?, _ cell: CellStats) -> [EncodedHistogram] {
+            [encoded("latency", scope, name, cell.latency), encoded("service_time", scope, name, cell.service)]
+        }
+        var out = both("overall", nil, m.cell())
+        for (i, name) in m.layout.requestNames.enumerated() { out += both("request", name, m.cell(request: i)) }
+        for (i, stage) in m.layout.stages.enumerated() { out += both("stage", stage.name, m.cell(stage: i)) }
+        if sendLag { out.append(encoded("send_lag", "overall", nil, m.sendLag)) }
+        return out
+    }
+
+    /// Snapshots grouped by source, in first-seen order.
+    static func series(of snapshots: [MetricSnapshot]) -> [SourceSeries] {
+        var order: [String] = []
+        var bySource: [String: SourceSeries] = [:]
+        for s in snapshots {
+            if bySource[s.source] == nil {
+                order.append(s.source)
+                bySource[s.source] = SourceSeries(source: s.source, category: s.category.rawValue, samples: [])
+            }
+            bySource[s.source]?.samples.append(.init(t: s.time.seconds, values: s.values.filter { $0.value.isFinite }))
+        }
+        return order.compactMap { bySource[$0] }
+    }
+}
+
+extension ResultDocument.Latency {
+    init(_ s: LatencySummary) {
+        self.init(
+            count: s.count, min: s.min.milliseconds, mean: s.mean.milliseconds, max: s.max.milliseconds,
+            percentiles: Dictionary(uniqueKeysWithValues: s.percentiles.map { ("p\(Units.formatNumber($0.percentile))", $0.value.milliseconds) }))
+    }
+}
+
+extension ResultDocument.ErrorsByClass {
+    init(_ e: ErrorCounts) {
+        self.init(connect: e.connect, timeout: e.timeout, reset: e.reset, status: e.status, expectation: e.expectation)
+    }
+}
+
+extension ResultDocument.Window {
+    init(_ cell: CellStats, seconds: Double, percentiles: [Double]) {
+        self.init(WindowStats(cell, percentiles: percentiles), seconds: seconds)
+    }
+
+    init(_ w: WindowStats, seconds: Double) {
+        let c = w.counters
+        self.init(
+            requests: c.requests,
+            throughput: seconds > 0 ? Double(c.requests) / seconds : 0,
+            errors: c.errors.total,
+            errorRate: c.errorRate,
+            errorsByClass: .init(c.errors),
+            statusClasses: Dictionary(uniqueKeysWithValues: (1...5).map { ("\($0)xx", c.statusClasses[$0]) }.filter { $0.1 > 0 }),
+            dropped: c.dropped,
+            bytesIn: c.bytesIn,
+            bytesOut: c.bytesOut,
+            latency: .init(w.latency),
+            serviceTime: .init(w.service))
+    }
+}
+
+extension ResultDocument.Second {
+    init(_ s: SecondStats) {
+        let c = s.overall.counters
+        self.init(
+            t: s.second, requests: c.requests, throughput: Double(c.requests), errors: .init(c.errors),
+            dropped: c.dropped, inFlight: s.inFlight, bytesIn: c.bytesIn, bytesOut: c.bytesOut,
+            latency: .init(s.overall.latency), serviceTime: .init(s.overall.service))
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { seconds * 1000 }
+}

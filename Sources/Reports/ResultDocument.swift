@@ -1,0 +1,398 @@
+import Core
+import Foundation
+
+/// The result file (`result.json`, SPEC §9): what machines read. Latencies are milliseconds,
+/// rates per second, fractions 0…1, times in seconds from the start of the load — except a
+/// criterion's `measured`, which is in the metric's base unit (seconds, per second, fraction,
+/// count) beside its human `measured_text`. `schemas/result.schema.json` describes every field.
+///
+/// Bump `currentSchemaVersion` on any breaking change.
+public struct ResultDocument: Sendable, Codable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var testId: String
+    /// `completed`, or `partial` when the run stopped before the end of its schedule.
+    public var status: String
+    public var stopReason: String?
+    public var startedAt: Date
+    public var endedAt: Date
+    public var target: String
+    /// `--tag KEY=VALUE` pairs given to `run`.
+    public var tags: [String: String]
+    public var scenario: RedactedScenario
+    public var environment: EnvironmentInfo
+    public var timeline: Timeline
+    public var summary: Summary
+    public var metrics: Metrics
+    public var successCriteria: [Criterion]
+    public var verdict: VerdictInfo
+    /// Every run-level histogram, in HdrHistogram's compressed V2 encoding.
+    public var histograms: [EncodedHistogram]
+    /// Host, load generator and launched-target samples, one per second.
+    public var monitoring: [SourceSeries]
+    /// The target's Prometheus metrics per measured second (counters as rates), when scraped.
+    public var targetMetrics: [String: [Double?]]?
+    /// Things that make the numbers less trustworthy (a saturated generator, a failing scrape).
+    public var warnings: [String]
+    /// The comparison with a baseline (`run --baseline`), when there was one.
+    public var comparison: Comparison?
+
+    /// Regression verdicts against a baseline's runs (SPEC §11).
+    public struct Comparison: Sendable, Codable, Equatable {
+        public var baseline: String
+        /// The baseline runs compared with, oldest first.
+        public var baselineRuns: [String]
+        public var verdicts: [RegressionVerdictInfo]
+        /// Rules that were not compared, and why.
+        public var notes: [String]
+
+        public init(baseline: String, baselineRuns: [String], verdicts: [RegressionVerdictInfo], notes: [String]) {
+            self.baseline = baseline
+            self.baselineRuns = baselineRuns
+            self.verdicts = verdicts
+            self.notes = notes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case baseline
+            case baselineRuns = "baseline_runs"
+            case verdicts
+            case notes
+        }
+
+        /// A gating metric regressed.
+        public var hasRegression: Bool { verdicts.contains { $0.gating && $0.verdict == "regression" } }
+        /// A gating metric could not be judged.
+        public var hasInconclusive: Bool { verdicts.contains { $0.gating && $0.verdict == "inconclusive" } }
+    }
+
+    /// One metric's verdict: relative change (or percentage-point difference) with its 99% interval.
+    public struct RegressionVerdictInfo: Sendable, Codable, Equatable {
+        public var metric: String
+        /// `regression`, `improvement`, `unchanged` or `inconclusive`.
+        public var verdict: String
+        /// Relative change (0.12 = +12%), or the difference in proportion for `unit` `percentage_points`.
+        public var change: Double?
+        public var lower: Double?
+        public var upper: Double?
+        public var tolerance: Double
+        /// `relative` or `percentagePoints`.
+        public var unit: String
+        public var baselineRuns: Int
+        public var candidateRuns: Int
+        public var reasons: [String]
+        /// Whether this metric can fail the build.
+        public var gating: Bool
+        /// The one-line form: `p95 latency +12.3% [+7.1%, +17.9%] (99% CI, 1 vs 10 runs, tolerance 10%) → regression`.
+        public var line: String
+
+        public init(metric: String, verdict: String, change: Double?, lower: Double?, upper: Double?, tolerance: Double, unit: String,
+                    baselineRuns: Int, candidateRuns: Int, reasons: [String], gating: Bool, line: String) {
+            self.metric = metric
+            self.verdict = verdict
+            self.change = change
+            self.lower = lower
+            self.upper = upper
+            self.tolerance = tolerance
+            self.unit = unit
+            self.baselineRuns = baselineRuns
+            self.candidateRuns = candidateRuns
+            self.reasons = reasons
+            self.gating = gating
+            self.line = line
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case metric, verdict, change, lower, upper, tolerance, unit
+            case baselineRuns = "baseline_runs"
+            case candidateRuns = "candidate_runs"
+            case reasons, gating, line
+        }
+    }
+    public var issues: [String]
+    public var recommendations: [String]
+
+    /// A histogram as HdrHistogram's Java, Go, Python and Rust libraries read it.
+    public struct EncodedHistogram: Sendable, Codable, Equatable {
+        /// `latency`, `service_time` or `send_lag`.
+        public var metric: String
+        /// `overall`, `request` or `stage`.
+        public var scope: String
+        /// The request or stage name (nil for `overall`).
+        public var name: String?
+        public var count: UInt64
+        /// Always `us`: values are microseconds.
+        public var unit: String
+        /// Always `hdrhistogram-v2-compressed-base64`.
+        public var encoding: String
+        public var data: String
+    }
+
+    /// One monitored source's samples.
+    public struct SourceSeries: Sendable, Codable, Equatable {
+        public struct Sample: Sendable, Codable, Equatable {
+            /// Seconds from the start of the load (warmup included).
+            public var t: Double
+            public var values: [String: Double]
+        }
+        /// `host`, `generator`, `target` or `prometheus`.
+        public var source: String
+        /// `system`, `agents` or `business`.
+        public var category: String
+        public var samples: [Sample]
+    }
+
+    public struct EnvironmentInfo: Sendable, Codable, Equatable {
+        public var host: String
+        public var os: String
+        public var cores: Int
+        public var toolVersion: String
+        public var gitCommit: String?
+        public var gitBranch: String?
+        public var ci: String?
+
+        enum CodingKeys: String, CodingKey {
+            case host
+            case os
+            case cores
+            case toolVersion = "tool_version"
+            case gitCommit = "git_commit"
+            case gitBranch = "git_branch"
+            case ci
+        }
+    }
+
+    public struct Timeline: Sendable, Codable, Equatable {
+        public struct StateChange: Sendable, Codable, Equatable {
+            public var from: String
+            public var to: String
+            public var atS: Double
+            public var reason: String?
+
+            enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case atS = "at_s"
+                case reason
+            }
+        }
+        public struct Window: Sendable, Codable, Equatable {
+            public var name: String
+            public var startS: Double
+            public var endS: Double
+
+            enum CodingKeys: String, CodingKey {
+                case name
+                case startS = "start_s"
+                case endS = "end_s"
+            }
+        }
+        public var warmupS: Double
+        public var plannedS: Double
+        public var states: [StateChange]
+        public var stages: [Window]
+        public var pauses: [Window]
+
+        enum CodingKeys: String, CodingKey {
+            case warmupS = "warmup_s"
+            case plannedS = "planned_s"
+            case states
+            case stages
+            case pauses
+        }
+    }
+
+    /// Latency statistics in milliseconds.
+    public struct Latency: Sendable, Codable, Equatable {
+        public var count: UInt64
+        public var min: Double
+        public var mean: Double
+        public var max: Double
+        /// `"p50"`, `"p99.9"`, … → milliseconds.
+        public var percentiles: [String: Double]
+    }
+
+    public struct ErrorsByClass: Sendable, Codable, Equatable {
+        public var connect: Int
+        public var timeout: Int
+        public var reset: Int
+        public var status: Int
+        public var expectation: Int
+    }
+
+    /// Counters and latency of one window or slice.
+    public struct Window: Sendable, Codable, Equatable {
+        public var requests: Int
+        public var throughput: Double
+        public var errors: Int
+        public var errorRate: Double
+        public var errorsByClass: ErrorsByClass
+        /// `"2xx"` → count.
+        public var statusClasses: [String: Int]
+        public var dropped: Int
+        public var bytesIn: Int
+        public var bytesOut: Int
+        public var latency: Latency
+        public var serviceTime: Latency
+
+        enum CodingKeys: String, CodingKey {
+            case requests
+            case throughput
+            case errors
+            case errorRate = "error_rate"
+            case errorsByClass = "errors_by_class"
+            case statusClasses = "status_classes"
+            case dropped
+            case bytesIn = "bytes_in"
+            case bytesOut = "bytes_out"
+            case latency
+            case serviceTime = "service_time"
+        }
+    }
+
+    public struct Summary: Sendable, Codable, Equatable {
+        public var measuredS: Double
+        public var requests: Int
+        public var throughput: Double
+        public var errors: Int
+        public var errorRate: Double
+        public var dropped: Int
+        public var latency: Latency
+        public var serviceTime: Latency
+        /// Open model: schedule → actual send.
+        public var sendLag: Latency?
+
+        enum CodingKeys: String, CodingKey {
+            case measuredS = "measured_s"
+            case requests
+            case throughput
+            case errors
+            case errorRate = "error_rate"
+            case dropped
+            case latency
+            case serviceTime = "service_time"
+            case sendLag = "send_lag"
+        }
+    }
+
+    public struct Second: Sendable, Codable, Equatable {
+        public var t: Int
+        public var requests: Int
+        public var throughput: Double
+        public var errors: ErrorsByClass
+        public var dropped: Int
+        public var inFlight: Int
+        public var bytesIn: Int
+        public var bytesOut: Int
+        public var latency: Latency
+        public var serviceTime: Latency
+
+        enum CodingKeys: String, CodingKey {
+            case t
+            case requests
+            case throughput
+            case errors
+            case dropped
+            case inFlight = "in_flight"
+            case bytesIn = "bytes_in"
+            case bytesOut = "bytes_out"
+            case latency
+            case serviceTime = "service_time"
+        }
+    }
+
+    public struct Named: Sendable, Codable, Equatable {
+        public var name: String
+        public var stats: Window
+    }
+
+    public struct Metrics: Sendable, Codable, Equatable {
+        public var overall: Window
+        public var perRequest: [Named]
+        public var perStage: [Named]
+        public var perSecond: [Second]
+
+        enum CodingKeys: String, CodingKey {
+            case overall
+            case perRequest = "per_request"
+            case perStage = "per_stage"
+            case perSecond = "per_second"
+        }
+    }
+
+    public struct Criterion: Sendable, Codable, Equatable {
+        public var criterion: String
+        public var passed: Bool
+        public var measured: Double?
+        public var measuredText: String
+        public var limit: String
+        public var evidence: String
+        public var abort: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case criterion
+            case passed
+            case measured
+            case measuredText = "measured_text"
+            case limit
+            case evidence
+            case abort
+        }
+    }
+
+    public struct VerdictInfo: Sendable, Codable, Equatable {
+        public var criteriaPassed: Bool
+        public var failed: [String]
+        /// The process exit code this verdict maps to (SPEC §2).
+        public var exitCode: Int32
+
+        enum CodingKeys: String, CodingKey {
+            case criteriaPassed = "criteria_passed"
+            case failed
+            case exitCode = "exit_code"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case testId = "test_id"
+        case status
+        case stopReason = "stop_reason"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case target
+        case tags
+        case scenario
+        case environment
+        case timeline
+        case summary
+        case metrics
+        case successCriteria = "success_criteria"
+        case verdict
+        case histograms
+        case monitoring
+        case targetMetrics = "target_metrics"
+        case warnings
+        case comparison
+        case issues
+        case recommendations
+    }
+}
+
+extension ResultDocument {
+    /// The encoder every writer of results uses: ISO 8601 dates, sorted keys.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The matching decoder.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

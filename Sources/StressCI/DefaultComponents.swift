@@ -1,0 +1,95 @@
+import Analysis
+import Core
+import Engine
+import Foundation
+import Metrics
+
+/// The real parts behind a run: the target (embedded demo server, a launched process, or a URL)
+/// and the SwiftNIO load generator.
+public enum DefaultComponents {
+    /// A factory for `StressTestOrchestrator.setComponentFactory`.
+    /// - Parameters:
+    ///   - logDirectory: where a launched target's output goes (`target.log`).
+    ///   - threads: event-loop threads of the load generator.
+    public static func factory(logDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> StressTestOrchestrator.ComponentFactory {
+        { scenario in
+            let session = try await StartedTarget.start(scenario.target, logPath: (logDirectory as NSString).appendingPathComponent("target.log"))
+            let generator = LoadGenerator(scenario: scenario, endpoint: session.loadEndpoint, threads: threads, percentiles: scenario.metricsLayout.percentiles)
+            return (session, EngineDriver(generator, threads: threads))
+        }
+    }
+}
+
+extension Scenario {
+    /// The metrics layout for this scenario: its requests and stages, and every percentile a live
+    /// or sustained criterion needs per second. Engine and orchestrator share it.
+    public var metricsLayout: MetricsLayout {
+        MetricsLayout(scenario: self, percentiles: CriteriaEvaluator.percentilesNeeded(by: criteria))
+    }
+}
+
+/// The target as started for one run; `shutdown` stops what was started.
+final class StartedTarget: TargetSession {
+    private let demo: DemoServer?
+    private let process: TargetProcess?
+
+    let loadEndpoint: Endpoint
+
+    private init(endpoint: Endpoint, demo: DemoServer?, process: TargetProcess?) {
+        self.loadEndpoint = endpoint
+        self.demo = demo
+        self.process = process
+    }
+
+    var address: String { loadEndpoint.urlDescription }
+    var endpoint: Endpoint? { loadEndpoint }
+    var processID: Int32? { process?.pid }
+
+    static func start(_ target: TargetSpec, logPath: String) async throws -> StartedTarget {
+        switch target.endpoint {
+        case .builtin(let options):
+            let server: DemoServer
+            do {
+                server = try await DemoServer.start(options: options)
+            } catch {
+                throw StressError(.targetNotReady, "the embedded demo target could not start: \(error)")
+            }
+            return StartedTarget(endpoint: Endpoint(host: "127.0.0.1", port: server.port), demo: server, process: nil)
+        case .url(let url):
+            let endpoint = Endpoint(url, insecure: target.insecure)
+            let process = try target.start.map { try TargetProcess.launch($0, logPath: logPath) }
+            // A launched target is always waited for: on `ready`, or a 2xx on `/` within 30 s.
+            if let ready = target.ready ?? (process != nil ? ReadySpec() : nil) {
+                do {
+                    try await ReadinessProbe(url: url, ready: ready, insecure: target.insecure).wait(for: process)
+                } catch {
+                    _ = await process?.stop()
+                    throw error
+                }
+            }
+            return StartedTarget(endpoint: endpoint, demo: nil, process: process)
+        }
+    }
+
+    func shutdown() async {
+        try? await demo?.stop()
+        _ = await process?.stop()
+    }
+}
+
+/// Adapts the engine's `LoadGenerator` to the orchestrator's `LoadDriver`.
+final class EngineDriver: LoadDriver {
+    let generator: LoadGenerator
+    let threads: Int
+    init(_ generator: LoadGenerator, threads: Int) {
+        self.generator = generator
+        self.threads = threads
+    }
+
+    func run(onSecond: @escaping @Sendable (SecondStats) -> Void) async throws -> RunMetrics {
+        try await generator.run(onSecond: onSecond).metrics
+    }
+    func pause() { generator.pause() }
+    func resume() { generator.resume() }
+    func stop() { generator.stop() }
+}

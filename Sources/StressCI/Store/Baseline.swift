@@ -1,0 +1,94 @@
+import Core
+import Foundation
+import Reports
+
+/// A named baseline (`baselines/NAME.json`): the history of runs a new run is compared with,
+/// oldest first, for one scenario and one load shape.
+public struct Baseline: Codable, Sendable, Equatable {
+    /// Bump on any breaking change to the file.
+    public static let currentSchemaVersion = 1
+    /// How many runs a baseline keeps unless told otherwise.
+    public static let defaultKeep = 10
+
+    public var name: String
+    /// Appending keeps only the last `keep` runs.
+    public var keep: Int
+    /// The scenario's name every run in it shares.
+    public var scenario: String
+    /// The load model and stages every run in it shares (see `loadShape(of:)`).
+    public var loadShape: String
+    /// Oldest first.
+    public var runs: [ResultDocument]
+
+    public init(name: String, keep: Int = Baseline.defaultKeep, scenario: String, loadShape: String, runs: [ResultDocument]) {
+        self.name = name
+        self.keep = keep
+        self.scenario = scenario
+        self.loadShape = loadShape
+        self.runs = runs
+    }
+
+    /// A new baseline holding only `run`.
+    public init(name: String, keep: Int = Baseline.defaultKeep, run: ResultDocument) {
+        self.init(name: name, keep: keep, scenario: run.scenario.name, loadShape: Baseline.loadShape(of: run), runs: [run])
+    }
+
+    /// A short, readable fingerprint of a run's load: model and stages, e.g.
+    /// `open 2 stages: 0s→200/s, 12s→200/s`. Runs under different loads are not comparable.
+    public static func loadShape(of run: ResultDocument) -> String {
+        let load = run.scenario.load
+        let unit = load.model == "open" ? "/s" : " users"
+        let stages = load.stages.map { "\(number($0.durationSeconds))s→\(number($0.target))\(unit)" }
+        return "\(load.model) \(stages.count) stage\(stages.count == 1 ? "" : "s"): \(stages.joined(separator: ", "))"
+    }
+
+    /// Throws the refusal unless `run` has this baseline's scenario and load shape.
+    public func requireComparable(with run: ResultDocument) throws(StressError) {
+        let shape = Baseline.loadShape(of: run)
+        guard run.scenario.name != scenario || shape != loadShape else { return }
+        throw StressError(.invalidInput,
+                          "baseline \(name) was recorded for scenario \(scenario) (\(loadShape)); this run is \(run.scenario.name) (\(shape))",
+                          hint: "use --force to replace it, or another baseline name")
+    }
+
+    /// Appends `run` (replacing an earlier copy of the same run) and keeps the last `keep`.
+    mutating func append(_ run: ResultDocument) {
+        runs.removeAll { $0.testId == run.testId }
+        runs.append(run)
+        if runs.count > keep { runs.removeFirst(runs.count - keep) }
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case name, keep, scenario, runs
+        case loadShape = "load_shape"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let version = try c.decode(Int.self, forKey: .schemaVersion)
+        guard version == Baseline.currentSchemaVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .schemaVersion, in: c,
+                debugDescription: "schema_version \(version); this stress-ci reads \(Baseline.currentSchemaVersion)")
+        }
+        name = try c.decode(String.self, forKey: .name)
+        keep = try c.decode(Int.self, forKey: .keep)
+        scenario = try c.decode(String.self, forKey: .scenario)
+        loadShape = try c.decode(String.self, forKey: .loadShape)
+        runs = try c.decode([ResultDocument].self, forKey: .runs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Baseline.currentSchemaVersion, forKey: .schemaVersion)
+        try c.encode(name, forKey: .name)
+        try c.encode(keep, forKey: .keep)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(loadShape, forKey: .loadShape)
+        try c.encode(runs, forKey: .runs)
+    }
+}

@@ -1,0 +1,131 @@
+import Core
+import Foundation
+import Reports
+
+/// Runs and baselines on disk (SPEC §9): `ROOT/runs/ID.json` and `ROOT/baselines/NAME.json`.
+///
+/// Every write is a temporary file plus a rename, so a reader never sees half a file and needs no
+/// lock; every mutation holds an exclusive `flock` on `ROOT/.lock` for its whole
+/// read-modify-write, so two runs sharing a store (or one baseline) lose nothing. Names that
+/// become file names are checked before anything touches the disk.
+public final class TestResultsStore: Sendable {
+    /// The store's folder, `.stress-ci` by default.
+    public let root: String
+
+    public init(root: String = ".stress-ci") {
+        self.root = root
+    }
+
+    var runsDirectory: String { (root as NSString).appendingPathComponent("runs") }
+    var baselinesDirectory: String { (root as NSString).appendingPathComponent("baselines") }
+    var lock: StoreLock { StoreLock(path: (root as NSString).appendingPathComponent(".lock")) }
+
+    func runPath(_ id: String) -> String { (runsDirectory as NSString).appendingPathComponent("\(id).json") }
+    func baselinePath(_ name: String) -> String { (baselinesDirectory as NSString).appendingPathComponent("\(name).json") }
+
+    // MARK: Runs
+
+    /// Stores `result` under its `test_id`, made unique with `-2`, `-3`, … when taken, and
+    /// returns the id it was stored under (the stored document carries it too).
+    @discardableResult
+    public func saveTestResults(_ result: ResultDocument) throws(StressError) -> String {
+        try StoreName.check(result.testId, as: "run id")
+        try prepare()
+        return try lock.withLock { () throws(StressError) -> String in
+            var document = result
+            var id = result.testId
+            var suffix = 2
+            while FileManager.default.fileExists(atPath: runPath(id)) {
+                id = "\(result.testId)-\(suffix)"
+                suffix += 1
+            }
+            try StoreName.check(id, as: "run id")
+            document.testId = id
+            try ArtifactWriter.write(try encode(document, for: runPath(id)), to: runPath(id))
+            return id
+        }
+    }
+
+    /// The stored run `id`.
+    public func loadTestResults(_ id: String) throws(StressError) -> ResultDocument {
+        try StoreName.check(id, as: "run id")
+        let path = runPath(id)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StressError(.notFound, "no stored run `\(id)` in `\(root)`", hint: "`stress-ci list` shows the stored runs")
+        }
+        return try ResultFile.read(path)
+    }
+
+    /// Stored runs, newest first, at most `limit` of them.
+    public func listTestResults(limit: Int? = nil) throws(StressError) -> [RunListing] {
+        if let limit, limit < 0 {
+            throw StressError(.usage, "the limit must not be negative, got \(limit)")
+        }
+        let decoder = ResultDocument.makeDecoder()
+        var listings: [RunListing] = []
+        for name in try storedNames(in: runsDirectory) {
+            let path = runPath(name)
+            guard let data = FileManager.default.contents(atPath: path) else { continue } // removed meanwhile
+            do {
+                listings.append(try decoder.decode(RunListing.self, from: data))
+            } catch {
+                throw StressError(.invalidInput, "`\(path)` is not a stress-ci result: \(ResultFile.describe(error))",
+                                  hint: "remove or repair it")
+            }
+            listings[listings.count - 1].id = name
+        }
+        listings.sort { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
+        return limit.map { Array(listings.prefix($0)) } ?? listings
+    }
+
+    /// The runs `ids`, loaded in the order given, for comparison.
+    public func compareTestRuns(_ ids: [String]) throws(StressError) -> [ResultDocument] {
+        var results: [ResultDocument] = []
+        for id in ids { results.append(try loadTestResults(id)) }
+        return results
+    }
+
+    /// The newest stored run's id, or nil when the store holds none.
+    public func latestRunID() throws(StressError) -> String? {
+        try listTestResults(limit: 1).first?.id
+    }
+
+    // MARK: Shared
+
+    /// Creates the store's folders or explains why it cannot.
+    func prepare() throws(StressError) {
+        for directory in [runsDirectory, baselinesDirectory] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StressError(.cannotWrite, "cannot create the store folder `\(directory)`: \(ArtifactWriter.reason(error))",
+                                  hint: "choose another store with --store")
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: runsDirectory), FileManager.default.isWritableFile(atPath: baselinesDirectory) else {
+            throw StressError(.cannotWrite, "the store `\(root)` is not writable", hint: "choose another store with --store")
+        }
+    }
+
+    /// The names of the `.json` files in `directory`, without the extension; dot files (the lock,
+    /// temporary files a crash left behind) are not part of the store. A missing folder is empty.
+    func storedNames(in directory: String) throws(StressError) -> [String] {
+        guard FileManager.default.fileExists(atPath: directory) else { return [] }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw StressError(.notFound, "cannot read the store folder `\(directory)`: \(ArtifactWriter.reason(error))")
+        }
+        return entries.filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    func encode(_ value: some Encodable, for path: String) throws(StressError) -> Data {
+        do {
+            return try ResultDocument.makeEncoder().encode(value)
+        } catch {
+            throw StressError(.internalError, "cannot encode `\(path)`: \(error)", hint: "please report this")
+        }
+    }
+
+}

@@ -1,0 +1,299 @@
+import Analysis
+import Core
+import Engine
+import Foundation
+import Metrics
+import Synchronization
+
+/// Runs a scenario through its lifecycle (SPEC §7):
+/// IDLE → VALIDATING → INITIALIZING → RUNNING ⇄ PAUSED → STOPPING → COMPLETED, or FAILED.
+///
+/// ```swift
+/// let orchestrator = StressTestOrchestrator()
+/// try orchestrator.loadScenario(path: "perf/checkout.yaml")
+/// let run = try await orchestrator.startTest()
+/// print(run.verdict.passed)
+/// ```
+/// `pauseTest`, `resumeTest` and `stopTest` may be called from any thread while `startTest` runs.
+/// An illegal transition (pausing a run that is not running, say) throws `IllegalTransition`.
+public final class StressTestOrchestrator: Sendable {
+    /// Builds the target session and load driver for a scenario when `setComponents` was not called.
+    public typealias ComponentFactory = @Sendable (Scenario) async throws -> (TargetSession, LoadDriver)
+
+    private struct State {
+        var machine = RunStateMachine()
+        var scenario: Scenario?
+        var target: TargetSession?
+        var driver: LoadDriver?
+        var factory: ComponentFactory?
+        var callbacks: [LifecycleEvent: [@Sendable (TestStatus) -> Void]] = [:]
+        var progress: [@Sendable (TestStatus) -> Void] = []
+        var runStart: Duration?
+        var pausedSince: Duration?
+        var pausedTotal: Duration = .zero
+        var pauses: [PauseWindow] = []
+        /// The measured seconds so far, kept only when an abort criterion needs the series.
+        var seconds: [SecondStats] = []
+        var lastSecond: SecondStats?
+        var requests = 0
+        var errors = 0
+        var stopReason: String?
+        var failure: String?
+    }
+
+    private let clock: any TimeSource
+    private let state = Mutex(State())
+
+    /// - Parameter clock: the time source for elapsed time and the timeline (a manual one in tests).
+    public init(clock: any TimeSource = SystemTimeSource()) {
+        self.clock = clock
+    }
+
+    // MARK: Set-up
+
+    /// Reads and validates a scenario file (IDLE → VALIDATING). Throws `StressError` with every problem found.
+    @discardableResult
+    public func loadScenario(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Scenario {
+        try move(to: .validating, reason: path)
+        do {
+            let scenario = try ScenarioLoader(environment: environment).load(path: path)
+            state.withLock { $0.scenario = scenario }
+            return scenario
+        } catch {
+            fail(error)
+            throw error
+        }
+    }
+
+    /// Takes a scenario built in code (IDLE → VALIDATING).
+    public func loadScenario(_ scenario: Scenario) throws {
+        try move(to: .validating, reason: scenario.name)
+        state.withLock { $0.scenario = scenario }
+    }
+
+    /// Supplies the target session and load driver instead of the defaults built from the scenario.
+    public func setComponents(target: TargetSession, driver: LoadDriver) {
+        state.withLock {
+            $0.target = target
+            $0.driver = driver
+        }
+    }
+
+    /// Supplies a factory that builds the target session and driver once the run initializes.
+    public func setComponentFactory(_ factory: @escaping ComponentFactory) {
+        state.withLock { $0.factory = factory }
+    }
+
+    /// Calls `callback` each time `event` happens.
+    public func registerLifecycleCallback(_ event: LifecycleEvent, _ callback: @escaping @Sendable (TestStatus) -> Void) {
+        state.withLock { $0.callbacks[event, default: []].append(callback) }
+    }
+
+    /// Calls `callback` once per measured second with the run's status (for live progress).
+    public func registerProgressCallback(_ callback: @escaping @Sendable (TestStatus) -> Void) {
+        state.withLock { $0.progress.append(callback) }
+    }
+
+    // MARK: Control
+
+    /// Runs the test to its end: initializes the target, drives the load, evaluates the criteria.
+    /// Returns the run's outcome; throws (and moves to FAILED) when the run could not be carried out.
+    public func startTest() async throws -> TestRun {
+        let (scenario, presetTarget, presetDriver, factory) = try state.withLock { s throws -> (Scenario, TargetSession?, LoadDriver?, ComponentFactory?) in
+            guard let scenario = s.scenario else { throw StressError(.usage, "no scenario loaded", hint: "call loadScenario first") }
+            return (scenario, s.target, s.driver, s.factory)
+        }
+        try move(to: .initializing)
+        let startedAt = Date()
+        var target = presetTarget
+        do {
+            let driver: LoadDriver
+            if let presetDriver, let presetTarget {
+                driver = presetDriver
+                target = presetTarget
+            } else if let factory {
+                let built = try await factory(scenario)
+                target = built.0
+                driver = built.1
+                state.withLock {
+                    $0.target = built.0
+                    $0.driver = built.1
+                }
+            } else {
+                throw StressError(.usage, "no load driver", hint: "call setComponents or setComponentFactory before startTest")
+            }
+            // A stop that arrived while initializing ends the run before any load.
+            let stoppedEarly = state.withLock { $0.machine.state == .stopping }
+            let monitor = target.map { RunMonitor(scenario: scenario, target: $0, generatorThreads: driver.threads) }
+            if !stoppedEarly {
+                state.withLock { $0.runStart = clock.now() }
+                monitor?.start()
+                try move(to: .running)
+            }
+            let metrics: RunMetrics
+            do {
+                metrics = try await stoppedEarly ? emptyMetrics(scenario) : driver.run { [weak self] second in self?.observe(second) }
+            } catch {
+                _ = await monitor?.finish()
+                throw error
+            }
+            let report = await monitor?.finish() ?? .empty
+            if state.withLock({ $0.machine.state == .running || $0.machine.state == .paused }) {
+                try move(to: .stopping, reason: "end of schedule")
+            }
+            await target?.shutdown()
+            let results = CriteriaEvaluator.evaluate(scenario.criteria, metrics: metrics, prom: PromSeries(samples: report.prometheus))
+            try move(to: .completed)
+            return state.withLock { s in
+                TestRun(
+                    scenario: scenario, metrics: metrics, criteria: results, history: s.machine.history,
+                    pauses: s.pauses, stopReason: s.stopReason, startedAt: startedAt, endedAt: Date(),
+                    targetAddress: target?.address ?? "", monitoring: report)
+            }
+        } catch {
+            await target?.shutdown()
+            fail(error)
+            throw error
+        }
+    }
+
+    /// Pauses the load (RUNNING → PAUSED). Paused time is excluded from every statistic.
+    public func pauseTest() throws {
+        try move(to: .paused)
+        let driver = state.withLock { s -> LoadDriver? in
+            s.pausedSince = clock.now()
+            return s.driver
+        }
+        driver?.pause()
+    }
+
+    /// Resumes the load (PAUSED → RUNNING).
+    public func resumeTest() throws {
+        try move(to: .running)
+        let driver = state.withLock { s -> LoadDriver? in
+            if let since = s.pausedSince {
+                let now = clock.now()
+                s.pausedTotal += now - since
+                s.pauses.append(PauseWindow(start: since - (s.runStart ?? .zero), end: now - (s.runStart ?? .zero)))
+                s.pausedSince = nil
+            }
+            return s.driver
+        }
+        driver?.resume()
+    }
+
+    /// Stops the run gracefully (→ STOPPING): in-flight requests get their timeout, the result is kept and marked partial.
+    public func stopTest(reason: String = "stopped") throws {
+        try move(to: .stopping, reason: reason)
+        let driver = state.withLock { s -> LoadDriver? in
+            s.stopReason = s.stopReason ?? reason
+            if let since = s.pausedSince {
+                let now = clock.now()
+                s.pausedTotal += now - since
+                s.pauses.append(PauseWindow(start: since - (s.runStart ?? .zero), end: now - (s.runStart ?? .zero)))
+                s.pausedSince = nil
+            }
+            return s.driver
+        }
+        driver?.resume()
+        driver?.stop()
+    }
+
+    /// Ends a stopped run by hand: COMPLETED when `success`, FAILED otherwise. `startTest` calls this itself;
+    /// it is for callers driving the lifecycle without `startTest`.
+    public func completeTest(success: Bool) throws {
+        if success {
+            try move(to: .completed)
+        } else {
+            try move(to: .failed, reason: "completed without success")
+        }
+    }
+
+    /// The run's state now.
+    public var currentStatus: TestStatus {
+        state.withLock { status(of: $0) }
+    }
+
+    // MARK: Internals
+
+    private func observe(_ second: SecondStats) {
+        let (scenario, seconds, elapsed, current, progress) = state.withLock { s -> (Scenario?, [SecondStats], Duration, TestStatus, [@Sendable (TestStatus) -> Void]) in
+            if s.scenario?.criteria.contains(where: \.abort) == true { s.seconds.append(second) }
+            s.lastSecond = second
+            s.requests += second.overall.counters.requests
+            s.errors += second.overall.counters.errors.total
+            return (s.scenario, s.seconds, elapsedLocked(s), status(of: s), s.progress)
+        }
+        for callback in progress { callback(current) }
+        guard let scenario, scenario.criteria.contains(where: \.abort) else { return }
+        let layout = scenario.metricsLayout
+        for criterion in scenario.criteria where criterion.abort {
+            guard let result = CriteriaEvaluator.evaluateLive(criterion, seconds: seconds, layout: layout, elapsed: elapsed),
+                !result.passed
+            else { continue }
+            try? stopTest(reason: "abort: \(criterion.source) (\(result.measuredText))")
+            return
+        }
+    }
+
+    private func elapsedLocked(_ s: State) -> Duration {
+        guard let start = s.runStart else { return .zero }
+        let now = clock.now()
+        let paused = s.pausedTotal + (s.pausedSince.map { now - $0 } ?? .zero)
+        return now - start - paused
+    }
+
+    private func status(of s: State) -> TestStatus {
+        TestStatus(
+            state: s.machine.state, scenarioName: s.scenario?.name, elapsed: elapsedLocked(s),
+            planned: s.scenario?.load.totalDuration ?? .zero, lastSecond: s.lastSecond,
+            requests: s.requests, errors: s.errors, stopReason: s.stopReason, failure: s.failure)
+    }
+
+    private func move(to next: RunState, reason: String? = nil) throws(IllegalTransition) {
+        let (current, callbacks) = try state.withLock { s throws(IllegalTransition) -> (TestStatus, [@Sendable (TestStatus) -> Void]) in
+            let from = s.machine.state
+            try s.machine.transition(to: next, at: s.runStart.map { clock.now() - $0 } ?? .zero, reason: reason)
+            let event: LifecycleEvent? =
+                switch next {
+                case .running: from == .paused ? .onResume : .onStart
+                case .paused: .onPause
+                case .stopping: .onStop
+                case .completed: .onComplete
+                case .failed: .onError
+                default: nil
+                }
+            return (status(of: s), event.map { s.callbacks[$0] ?? [] } ?? [])
+        }
+        for callback in callbacks { callback(current) }
+    }
+
+    private func fail(_ error: any Error) {
+        state.withLock { $0.failure = "\(error)" }
+        try? move(to: .failed, reason: "\(error)")
+    }
+
+    private func emptyMetrics(_ scenario: Scenario) -> RunMetrics {
+        let layout = scenario.metricsLayout
+        return RunMetrics.merge(layout: layout, snapshots: [], seconds: [], measuredDuration: .zero)
+    }
+}
+
+/// What a finished run produced: the measurements, the criteria's verdicts, and the timeline.
+public struct TestRun: Sendable {
+    public var scenario: Scenario
+    public var metrics: RunMetrics
+    public var criteria: [CriterionResult]
+    public var history: [RunStateMachine.Change]
+    public var pauses: [PauseWindow]
+    /// Set when the run stopped before the end of its schedule; the result is then partial.
+    public var stopReason: String?
+    public var startedAt: Date
+    public var endedAt: Date
+    public var targetAddress: String
+    /// Host, generator and target samples, target metrics, and warnings (e.g. a saturated generator).
+    public var monitoring: MonitorReport
+
+    public var isPartial: Bool { stopReason != nil }
+    public var criteriaPassed: Bool { criteria.allSatisfy(\.passed) }
+}

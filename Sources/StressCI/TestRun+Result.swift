@@ -1,0 +1,14 @@
+import Core
+import Foundation
+import Reports
+
+extension TestRun {
+    /// The result document (SPEC §9) for this run.
+    public func resultDocument(id: String, environment: ResultDocument.EnvironmentInfo, tags: [String: String] = [:]) -> ResultDocument {
+        ResultDocument(
+            id: id, scenario: scenario, metrics: metrics, criteria: criteria, history: history, pauses: pauses,
+            stopReason: stopReason, startedAt: startedAt, endedAt: endedAt, target: targetAddress,
+            environment: environment, tags: tags, monitoring: monitoring.snapshots,
+            targetMetrics: scenario.target.metrics == nil ? nil : monitoring.prometheus, warnings: monitoring.warnings)
+    }
+}

@@ -1,0 +1,31 @@
+import Core
+import Metrics
+
+/// A snapshot of a run, as `currentStatus` and the lifecycle callbacks report it.
+public struct TestStatus: Sendable {
+    public var state: RunState
+    public var scenarioName: String?
+    /// Time under load so far, paused time excluded.
+    public var elapsed: Duration
+    /// The planned length of the load.
+    public var planned: Duration
+    /// The last measured second, if any.
+    public var lastSecond: SecondStats?
+    /// Requests and errors measured so far.
+    public var requests: Int
+    public var errors: Int
+    /// Why the run stopped before its end (a signal, `stopTest`, an abort criterion), if it did.
+    public var stopReason: String?
+    /// The error that failed the run, if it failed.
+    public var failure: String?
+}
+
+/// The lifecycle events a callback can subscribe to (SPEC §7).
+public enum LifecycleEvent: String, Sendable, Hashable, CaseIterable {
+    case onStart = "on_start"
+    case onPause = "on_pause"
+    case onResume = "on_resume"
+    case onStop = "on_stop"
+    case onComplete = "on_complete"
+    case onError = "on_error"
+}

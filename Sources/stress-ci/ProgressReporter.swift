@@ -1,0 +1,49 @@
+import Foundation
+import StressCI
+import Synchronization
+
+/// Live progress on stderr (SPEC §7): one updating line on a TTY, a plain line every 5 s otherwise.
+final class ProgressReporter: Sendable {
+    enum Mode: Sendable { case none, tty, plain }
+
+    private let mode: Mode
+    private let planned: Duration
+    private let lastPlain = Mutex<Duration>(.seconds(-10))
+    private let drewLine = Mutex(false)
+
+    init(mode: Mode, planned: Duration) {
+        self.mode = mode
+        self.planned = planned
+    }
+
+    func update(_ status: TestStatus) {
+        guard mode != .none else { return }
+        let line = Self.line(status, planned: planned)
+        switch mode {
+        case .tty:
+            drewLine.withLock { $0 = true }
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        case .plain:
+            let due = lastPlain.withLock { last -> Bool in
+                guard status.elapsed - last >= .seconds(5) else { return false }
+                last = status.elapsed
+                return true
+            }
+            if due { Terminal.stderr(line) }
+        case .none:
+            break
+        }
+    }
+
+    /// Ends the live line so later output starts on a fresh one.
+    func finish() {
+        if mode == .tty, drewLine.withLock({ $0 }) { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func line(_ s: TestStatus, planned: Duration) -> String {
+        let second = s.lastSecond?.overall
+        let rate = second.map { "\($0.counters.requests)/s" } ?? "-"
+        let p95 = second?.latency.value(atPercentile: 95).map(Units.formatDuration) ?? "-"
+        return "[\(s.state)] \(Units.formatDuration(s.elapsed))/\(Units.formatDuration(planned))  rate \(rate)  p95 \(p95)  requests \(s.requests)  errors \(s.errors)"
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `run --baseline`: fail the build on a regression, and only on a regression.
+@Suite(.serialized)
+struct RegressionTests {
+    func run(_ store: String, _ out: URL, latency: String, _ extra: [String]) async throws -> CLIProcess.Outcome {
+        try await CLIProcess.run(["run", CLIProcess.fixture("cli/regress-\(latency).yaml"), "--store", store, "--out", out.path, "--progress", "none"] + extra)
+    }
+
+    @Test func aSlowerTargetIsARegressionAndTheSameOneIsNot() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("store").path
+        let out = dir.appendingPathComponent("out")
+
+        // No baseline yet: a warning, and the run passes; with --require-baseline it is 66.
+        let first = try await run(store, out, latency: "20ms", ["--baseline", "main"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("no baseline `main`"))
+        #expect(try await run(store, out, latency: "20ms", ["--baseline", "main", "--require-baseline"]).status == 66)
+
+        for _ in 0..<3 {
+            #expect(try await run(store, out, latency: "20ms", ["--save-baseline", "main", "--quiet"]).status == 0)
+        }
+        let slower = try await run(store, out, latency: "30ms", ["--baseline", "main"])
+        #expect(slower.status == 2, "stdout: \(slower.stdout)")
+        #expect(slower.stdout.contains("p95 latency +"))
+        #expect(slower.stdout.contains("(99% CI, 1 vs 3 runs, tolerance 10%) → regression"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("result.json"))) as? [String: Any])
+        let verdicts = try #require((json["comparison"] as? [String: Any])?["verdicts"] as? [[String: Any]])
+        #expect(verdicts.first { $0["metric"] as? String == "p95 latency" }?["verdict"] as? String == "regression")
+        #expect(try schemaViolations(of: out.appendingPathComponent("result.json")) == [])
+        let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("<testcase classname=\"stress-ci.cli-regress.regressions\" name=\"p95 latency\""))
+        #expect(try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8).contains("### Against baseline main"))
+        // --fail-on criteria ignores the regression.
+        #expect(try await run(store, out, latency: "30ms", ["--baseline", "main", "--fail-on", "criteria"]).status == 0)
+
+        for _ in 0..<3 {
+            let same = try await run(store, out, latency: "20ms", ["--baseline", "main"])
+            #expect(same.status == 0, "stdout: \(same.stdout)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import Core
+
+/// `Tests/Fixtures`, found from this file's path.
+let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+/// The repository root (for `examples/`).
+let repositoryRoot = fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent()
+
+func fixturePath(_ name: String) -> String {
+    fixturesDirectory.appendingPathComponent("scenarios").appendingPathComponent(name).path
+}
+
+/// Loads `text` and returns the error it throws, or records a failure if it loads.
+func loadError(_ text: String, environment: [String: String] = [:], file: String = "test.yaml",
+               sourceLocation: Testing.SourceLocation = #_sourceLocation) -> StressError? {
+    do {
+        let scenario = try ScenarioLoader(environment: environment).load(text: text, file: file)
+        Issue.record("expected an error, loaded `\(scenario.name)`", sourceLocation: sourceLocation)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+func loadFixtureError(_ name: String, environment: [String: String] = [:],
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation) -> StressError? {
+    do {
+        let scenario = try ScenarioLoader(environment: environment).load(path: fixturePath(name))
+        Issue.record("expected an error, loaded `\(scenario.name)`", sourceLocation: sourceLocation)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// The one diagnostic whose message contains `fragment`.
+func diagnostic(_ error: StressError?, containing fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Diagnostic? {
+    let matches = error?.diagnostics.filter { $0.message.contains(fragment) } ?? []
+    if matches.count != 1 {
+        Issue.record("expected one diagnostic containing `\(fragment)`, got: \(error?.diagnostics.map(\.description) ?? [])", sourceLocation: sourceLocation)
+    }
+    return matches.first
+}
+
+/// A minimal valid scenario with `extra` appended (YAML).
+func minimal(_ extra: String = "", load: String = "load: { rate: 10/s, duration: 5s }") -> String {
+    "name: t\ntarget: { builtin: demo }\n\(load)\n\(extra)"
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
