@@ -10,7 +10,7 @@ struct StressCICommand: AsyncParsableCommand {
         abstract: "Load and stress testing as a CI step: run a scenario, check its criteria, leave a result behind.",
         discussion: ExitStatus.table,
         version: stressCIVersion,
-        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self, ListCommand.self, BaselineCommand.self, InitCommand.self, DemoServerCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self, ListCommand.self, BaselineCommand.self, CompareCommand.self, TrendCommand.self, InitCommand.self, DemoServerCommand.self]
     )
 
     static func main() async {

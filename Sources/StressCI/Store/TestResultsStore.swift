@@ -78,11 +78,32 @@ public final class TestResultsStore: Sendable {
         return limit.map { Array(listings.prefix($0)) } ?? listings
     }
 
-    /// The runs `ids`, loaded in the order given, for comparison.
-    public func compareTestRuns(_ ids: [String]) throws(StressError) -> [ResultDocument] {
-        var results: [ResultDocument] = []
-        for id in ids { results.append(try loadTestResults(id)) }
-        return results
+    /// The runs `references` side by side, in the order given, each against the first (see
+    /// `resolveRun(_:)` for what a reference may be).
+    public func compareTestRuns(_ references: [String]) throws(StressError) -> RunComparison {
+        var runs: [RunComparison.Run] = []
+        for reference in references { runs.append(try resolveRun(reference)) }
+        return RunComparison(runs: runs)
+    }
+
+    /// The run `reference` names: a path to a result file (it ends in `.json`, or contains `/`
+    /// and exists), else a stored run id, else a baseline name (its newest run). Nothing by that
+    /// name is exit 66, a file that is not a result exit 65, a name that cannot be one exit 64.
+    public func resolveRun(_ reference: String) throws(StressError) -> RunComparison.Run {
+        if reference.hasSuffix(".json") || (reference.contains("/") && FileManager.default.fileExists(atPath: reference)) {
+            return RunComparison.Run(reference: reference, source: .file, result: try ResultFile.read(reference))
+        }
+        try StoreName.check(reference, as: "run id")
+        if FileManager.default.fileExists(atPath: runPath(reference)) {
+            return RunComparison.Run(reference: reference, source: .run, result: try loadTestResults(reference))
+        }
+        if try hasBaseline(reference), let newest = try loadBaseline(reference).runs.last {
+            return RunComparison.Run(reference: reference, source: .baseline, result: newest)
+        }
+        let known = try storedNames(in: runsDirectory) + storedNames(in: baselinesDirectory)
+        throw StressError(.notFound, "no stored run or baseline `\(reference)` in `\(root)`",
+                          hint: Suggest.hint(for: reference, in: known)
+                              ?? "`stress-ci list` shows the runs, `stress-ci baseline list` the baselines; a result file's path ends in .json")
     }
 
     /// The newest stored run's id, or nil when the store holds none.
