@@ -29,15 +29,19 @@ final class ClientConnection: @unchecked Sendable {
         /// Written on a channel that had served a request or sat idle: a server may have closed it
         /// as idle just as we wrote, so an unanswered request on it is retried once.
         var reused: Bool
-        var timeout: Scheduled<Void>?
+        /// When it times out (scenario clock; the worker's sweep checks it).
+        var deadline: Int64
     }
 
     let slot: Int
     var state = State.disconnected
     var channel: Channel?
+    /// The channel's socket for direct sends (plain HTTP), or -1 (see `DirectSocket`).
+    var fd: CInt = -1
     /// Tells a channel's late callbacks from the current one's.
     var generation = 0
-    var parser = HTTPResponseParser()
+    // Only ever touched from the owning loop, one access at a time: no dynamic exclusivity checks.
+    @exclusivity(unchecked) var parser = HTTPResponseParser()
     var current: InFlight?
     var requestsOnChannel = 0
     /// When the channel last became free (scenario clock).
@@ -59,6 +63,7 @@ final class ClientConnection: @unchecked Sendable {
     /// Forgets the channel (late callbacks are ignored) and closes it.
     func dropChannel() {
         generation += 1
+        fd = -1
         channel?.close(promise: nil)
         channel = nil
         state = .disconnected

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 
 /// An incremental HTTP/1.1 response parser for the load generator's hot path: status line,
@@ -63,50 +68,87 @@ struct HTTPResponseParser {
     }
 
     /// Consumes `buffer`; reports a complete response as soon as its last byte is read.
+    ///
+    /// Parses in place over the buffer's bytes: nothing is allocated unless a line spans two
+    /// reads or the body is captured.
     mutating func feed(_ buffer: inout ByteBuffer) -> Outcome {
         bytesReceived += buffer.readableBytes
-        while buffer.readableBytes > 0 {
+        var consumed = 0
+        let outcome = buffer.withUnsafeReadableBytes { raw in feed(raw, consumed: &consumed) }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        return outcome
+    }
+
+    private mutating func feed(_ raw: UnsafeRawBufferPointer, consumed i: inout Int) -> Outcome {
+        let end = raw.count
+        while i < end {
             switch state {
             case .done:
-                buffer.moveReaderIndex(to: buffer.writerIndex)
+                i = end
                 return .incomplete
-            case .statusLine:
-                guard let line = readLine(&buffer) else { return partialLine.count > Self.maxLine ? .invalid : .incomplete }
-                if line.isEmpty { continue }  // tolerate stray CRLF between responses
-                guard parseStatusLine(line) else { return .invalid }
-                state = .headers
-            case .headers:
-                guard let line = readLine(&buffer) else { return partialLine.count > Self.maxLine ? .invalid : .incomplete }
-                if line.isEmpty {
-                    if let outcome = endOfHead() { return outcome }
-                } else {
-                    parseHeader(line)
-                }
             case .body(let remaining):
-                let n = min(remaining, buffer.readableBytes)
-                consumeBody(&buffer, n)
+                let n = min(remaining, end - i)
+                consumeBody(raw, from: i, count: n)
+                i += n
                 if n == remaining { return finish() }
                 state = .body(remaining: remaining - n)
-            case .chunkSize:
-                guard let line = readLine(&buffer) else { return partialLine.count > Self.maxLine ? .invalid : .incomplete }
-                guard let size = Self.parseChunkSize(line) else { return .invalid }
-                state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
-                let n = min(remaining, buffer.readableBytes)
-                consumeBody(&buffer, n)
+                let n = min(remaining, end - i)
+                consumeBody(raw, from: i, count: n)
+                i += n
                 state = n == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - n)
-            case .chunkDataEnd:
-                guard let line = readLine(&buffer) else { return partialLine.count > 2 ? .invalid : .incomplete }
-                guard line.isEmpty else { return .invalid }
-                state = .chunkSize
-            case .trailers:
-                guard let line = readLine(&buffer) else { return partialLine.count > Self.maxLine ? .invalid : .incomplete }
-                if line.isEmpty { return finish() }
             case .untilClose:
-                consumeBody(&buffer, buffer.readableBytes)
+                consumeBody(raw, from: i, count: end - i)
+                i = end
+            case .statusLine, .headers, .chunkSize, .chunkDataEnd, .trailers:
+                let start = i
+                guard let newline = Self.index(of: UInt8(ascii: "\n"), in: raw, from: start) else {
+                    partialLine.append(contentsOf: raw[start..<end])
+                    i = end
+                    let limit = if case .chunkDataEnd = state { 2 } else { Self.maxLine }
+                    return partialLine.count > limit ? .invalid : .incomplete
+                }
+                i = newline + 1
+                let outcome: Outcome?
+                if partialLine.isEmpty {
+                    outcome = line(UnsafeRawBufferPointer(rebasing: raw[start..<newline]))
+                } else {
+                    // A line that spans reads (rare): join it with its start.
+                    var joined = partialLine
+                    joined.append(contentsOf: raw[start..<newline])
+                    partialLine.removeAll(keepingCapacity: true)
+                    outcome = joined.withUnsafeBytes { line($0) }
+                }
+                if let outcome { return outcome }
             }
         }
         return .incomplete
+    }
+
+    /// Handles one line (without its LF) in a line-oriented state; an outcome ends the feed.
+    private mutating func line(_ bytes: UnsafeRawBufferPointer) -> Outcome? {
+        var line = bytes
+        if line.last == UInt8(ascii: "\r") { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        switch state {
+        case .statusLine:
+            if line.isEmpty { return nil }  // tolerate stray CRLF between responses
+            guard parseStatusLine(line) else { return .invalid }
+            state = .headers
+        case .headers:
+            if line.isEmpty { return endOfHead() }
+            parseHeader(line)
+        case .chunkSize:
+            guard let size = Self.parseChunkSize(line) else { return .invalid }
+            state = size == 0 ? .trailers : .chunkData(remaining: size)
+        case .chunkDataEnd:
+            guard line.isEmpty else { return .invalid }
+            state = .chunkSize
+        case .trailers:
+            if line.isEmpty { return finish() }
+        case .body, .chunkData, .untilClose, .done:
+            break
+        }
+        return nil
     }
 
     /// The connection closed: completes a body delimited by the close; otherwise the response
@@ -146,40 +188,14 @@ struct HTTPResponseParser {
         return nil
     }
 
-    private mutating func consumeBody(_ buffer: inout ByteBuffer, _ n: Int) {
-        if capture && body.count < Self.maxCapturedBody, let bytes = buffer.readBytes(length: min(n, Self.maxCapturedBody - body.count)) {
-            body.append(contentsOf: bytes)
-            buffer.moveReaderIndex(forwardBy: n - bytes.count)
-        } else {
-            buffer.moveReaderIndex(forwardBy: n)
-        }
+    private mutating func consumeBody(_ raw: UnsafeRawBufferPointer, from start: Int, count n: Int) {
+        guard capture && body.count < Self.maxCapturedBody else { return }
+        body.append(contentsOf: raw[start..<(start + min(n, Self.maxCapturedBody - body.count))])
     }
 
-    /// The next line without its CRLF (or bare LF), or nil when it is not complete yet.
-    private mutating func readLine(_ buffer: inout ByteBuffer) -> [UInt8]? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if let rest = buffer.readBytes(length: buffer.readableBytes) { partialLine.append(contentsOf: rest) }
-            return nil
-        }
-        let length = newline - view.startIndex + 1
-        guard let bytes = buffer.readBytes(length: length) else { return nil }
-        var line: [UInt8]
-        if partialLine.isEmpty {
-            line = bytes
-        } else {
-            line = partialLine
-            line.append(contentsOf: bytes)
-            partialLine.removeAll(keepingCapacity: true)
-        }
-        line.removeLast()  // \n
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        return line
-    }
-
-    private mutating func parseStatusLine(_ line: [UInt8]) -> Bool {
+    private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) -> Bool {
         // HTTP/1.1 200 OK
-        guard line.count >= 12, line.starts(with: Array("HTTP/1.".utf8)), line[8] == UInt8(ascii: " ") else { return false }
+        guard line.count >= 12, Self.startsWith(line, "HTTP/1."), line[8] == UInt8(ascii: " ") else { return false }
         http10 = line[7] == UInt8(ascii: "0")
         var code = 0
         for i in 9..<12 {
@@ -192,15 +208,17 @@ struct HTTPResponseParser {
         return true
     }
 
-    private mutating func parseHeader(_ line: [UInt8]) {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = line[..<colon]
+    private mutating func parseHeader(_ line: UnsafeRawBufferPointer) {
+        guard let colon = Self.index(of: UInt8(ascii: ":"), in: line, from: 0) else { return }
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var valueStart = colon + 1
         while valueStart < line.count && (line[valueStart] == 32 || line[valueStart] == 9) { valueStart += 1 }
         var valueEnd = line.count
         while valueEnd > valueStart && (line[valueEnd - 1] == 32 || line[valueEnd - 1] == 9) { valueEnd -= 1 }
-        let value = line[valueStart..<valueEnd]
-        if Self.equalsIgnoringCase(name, "content-length") {
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
+        // Dispatch on the length first: most headers are none of the three.
+        switch name.count {
+        case 14 where Self.equalsIgnoringCase(name, "content-length"):
             var n = 0
             var digits = 0
             for d in value {
@@ -209,15 +227,17 @@ struct HTTPResponseParser {
                 digits += 1
             }
             if digits > 0 { contentLength = n }
-        } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
+        case 17 where Self.equalsIgnoringCase(name, "transfer-encoding"):
             if Self.containsIgnoringCase(value, "chunked") { chunked = true }
-        } else if Self.equalsIgnoringCase(name, "connection") {
+        case 10 where Self.equalsIgnoringCase(name, "connection"):
             if Self.containsIgnoringCase(value, "close") { close = true }
             if Self.containsIgnoringCase(value, "keep-alive") { keepAliveHeader = true }
+        default:
+            break
         }
     }
 
-    private static func parseChunkSize(_ line: [UInt8]) -> Int? {
+    private static func parseChunkSize(_ line: UnsafeRawBufferPointer) -> Int? {
         var n = 0
         var digits = 0
         for c in line {
@@ -241,26 +261,37 @@ struct HTTPResponseParser {
         c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
     }
 
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercased: StaticString) -> Bool {
-        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
-        return lowercased.withUTF8Buffer { target in
-            var i = 0
-            for b in bytes {
-                if lower(b) != target[i] { return false }
-                i += 1
-            }
+    /// The first `byte` at or after `start` (memchr: vectorized).
+    @inline(__always)
+    private static func index(of byte: UInt8, in raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < raw.count, let base = raw.baseAddress,
+              let found = memchr(base + start, Int32(byte), raw.count - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    private static func startsWith(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { target in
+            guard bytes.count >= target.count else { return false }
+            for i in 0..<target.count where bytes[i] != target[i] { return false }
             return true
         }
     }
 
-    private static func containsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercased: StaticString) -> Bool {
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
+        lowercased.withUTF8Buffer { target in
+            guard bytes.count == target.count else { return false }
+            for i in 0..<target.count where lower(bytes[i]) != target[i] { return false }
+            return true
+        }
+    }
+
+    private static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
         lowercased.withUTF8Buffer { target in
             let n = target.count
             guard bytes.count >= n else { return false }
-            let base = bytes.startIndex
             for start in 0...(bytes.count - n) {
                 var j = 0
-                while j < n && lower(bytes[base + start + j]) == target[j] { j += 1 }
+                while j < n && lower(bytes[start + j]) == target[j] { j += 1 }
                 if j == n { return true }
             }
             return false

@@ -55,6 +55,11 @@ public final class LoadGenerator: Sendable {
         guard !scenario.requests.isEmpty else { throw StressError(.invalidInput, "the scenario has no requests") }
 
         let load = scenario.load
+        // Every connection needs a descriptor: raise the limit before opening any.
+        let peakUsers = load.model == .closed ? Int((load.stages.map(\.target) + [load.start]).max() ?? 0) : 0
+        if let warning = DescriptorLimit.raise(toFit: max(load.connections, peakUsers)) {
+            FileHandle.standardError.write(Data("stress-ci: warning: \(warning)\n".utf8))
+        }
         let address = try await Self.resolve(endpoint)
         var tlsContext: NIOSSLContext?
         if endpoint.tls {

@@ -21,6 +21,9 @@ struct WorkerConfig: Sendable {
     var layout: MetricsLayout
     /// How long a failed connect waits before the slot tries again.
     var connectBackoff: Int64 = 100_000_000
+    /// Plain-HTTP requests go straight to the socket (`DirectSocket`); off only to test the
+    /// NIO path.
+    var directSends = true
 }
 
 /// The load of one event loop: its share of the arrivals (open model) or users (closed model),
@@ -65,6 +68,10 @@ final class LoopWorker: @unchecked Sendable {
     // Closed model.
     private var control: RepeatedTask?
 
+    /// Finds requests past their deadline: one repeated task per loop rather than a timer per
+    /// request.
+    private var timeoutSweep: RepeatedTask?
+
     init(index: Int, loop: EventLoop, config: WorkerConfig, clock: ScenarioClock, connections: Int, maxOutstanding: Int) {
         self.index = index
         self.loop = loop
@@ -106,6 +113,10 @@ final class LoopWorker: @unchecked Sendable {
         issuing = true
         started = true
         paused = clock.isPaused
+        let interval = Self.sweepInterval(timeout: config.timeout)
+        timeoutSweep = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            sweepTimeouts()
+        }
         switch config.model {
         case .open:
             nextTime = config.schedule.arrivalTime(nextArrival)
@@ -202,14 +213,14 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     /// A connection of the open model has nothing in flight: it takes the next queued arrival.
-    private func release(_ connection: ClientConnection) {
+    private func release(_ connection: ClientConnection, now: Int64 = -1) {
         connection.state = .idle
         if let pending = connection.pending {
             connection.pending = nil
-            send(pending.arrival, on: connection, retried: pending.sentBefore)
+            send(pending.arrival, on: connection, retried: pending.sentBefore, now: now)
         } else if let next = queue.popFirst() {
             inFlight += 1
-            send(next, on: connection, retried: false)
+            send(next, on: connection, retried: false, now: now)
         } else {
             idle.append(connection)
         }
@@ -255,7 +266,7 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     /// A user's next step: send when connected, connect when not, wait when paused.
-    private func userNext(_ user: ClientConnection) {
+    private func userNext(_ user: ClientConnection, now: Int64 = -1) {
         guard user.active, issuing, user.current == nil else { return }
         if paused {
             user.parked = true
@@ -263,10 +274,10 @@ final class LoopWorker: @unchecked Sendable {
         }
         switch user.state {
         case .idle:
-            let now = clock.now()
+            let now = now >= 0 ? now : clock.now()
             guard now < config.schedule.duration else { return endIssuing() }
             inFlight += 1
-            send(Arrival(request: config.mix.pick(using: &rng), scheduledAt: now), on: user, retried: false)
+            send(Arrival(request: config.mix.pick(using: &rng), scheduledAt: now), on: user, retried: false, now: now)
         case .disconnected:
             connect(user, completion: nil)
         case .connecting, .busy, .backoff:
@@ -275,7 +286,7 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     /// A user's request finished: think, then go again.
-    private func userFinished(_ user: ClientConnection) {
+    private func userFinished(_ user: ClientConnection, now: Int64 = -1) {
         guard user.active, issuing else { return }
         if config.think > 0 {
             user.thinkTask = loop.scheduleTask(in: .nanoseconds(config.think)) { [self] in
@@ -283,7 +294,7 @@ final class LoopWorker: @unchecked Sendable {
                 userNext(user)
             }
         } else {
-            userNext(user)
+            userNext(user, now: now)
         }
     }
 
@@ -338,6 +349,7 @@ final class LoopWorker: @unchecked Sendable {
         connecting -= 1
         unreachable = false
         connection.channel = channel
+        connection.fd = config.tlsContext == nil && config.directSends ? DirectSocket.descriptor(of: channel) : -1
         connection.requestsOnChannel = 0
         connection.state = .idle
         connection.idleSince = clock.now()
@@ -364,6 +376,7 @@ final class LoopWorker: @unchecked Sendable {
         connecting -= 1
         connection.generation += 1
         connection.channel = nil
+        connection.fd = -1
         connection.state = .backoff
         connection.attempt?.succeed()
         connection.attempt = nil
@@ -397,43 +410,51 @@ final class LoopWorker: @unchecked Sendable {
         checkDone()
     }
 
-    private func send(_ arrival: Arrival, on connection: ClientConnection, retried: Bool) {
+    /// - Parameter now: the scenario time if the caller just read it (-1: read it here).
+    private func send(_ arrival: Arrival, on connection: ClientConnection, retried: Bool, now: Int64 = -1) {
         guard let channel = connection.channel else {
             // Cannot happen for an idle connection; keep the request rather than lose it.
             connection.pending = (arrival, retried)
             connect(connection, completion: nil)
             return
         }
+        let now = now >= 0 ? now : clock.now()
         let request = config.requests[arrival.request]
         let bytes = request.encode(allocator: allocator, using: &rng)
         connection.parser.reset(expectsBody: request.expectsBody, captureBody: request.bodyNeedle != nil)
         connection.state = .busy
         connection.requestsOnChannel += 1
-        let generation = connection.generation
         var arrival = arrival
         let sentAt: Int64
         switch config.model {
         case .open:
-            sentAt = clock.now()
+            sentAt = now
             if !retried { recorder.recordSendLag(scheduledAt: arrival.scheduledAt, sentAt: sentAt) }
         case .closed:
             // A user's request starts when it is sent: latency is service time.
-            sentAt = retried ? clock.now() : arrival.scheduledAt
-        }
-        let timeout = loop.scheduleTask(in: .nanoseconds(config.timeout)) { [self] in
-            timedOut(connection, generation: generation)
+            sentAt = retried ? now : arrival.scheduledAt
         }
         arrival.scheduledAt = min(arrival.scheduledAt, sentAt)
         // A channel opened for this very request and used at once cannot have been closed as idle.
-        let satIdle = clock.now() - connection.idleSince >= 1_000_000
+        let satIdle = now - connection.idleSince >= 1_000_000
         connection.current = ClientConnection.InFlight(
             arrival: arrival, sentAt: sentAt, bytesOut: bytes.readableBytes, retried: retried,
-            reused: connection.requestsOnChannel > 1 || satIdle, timeout: timeout)
-        channel.writeAndFlush(bytes, promise: nil)
+            reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
+        // The fast path: straight to the socket while the channel is open (a closed channel's
+        // descriptor number may already belong to another socket).
+        var sent = 0
+        if connection.fd >= 0 && channel.isActive && DirectSocket.send(bytes, on: connection.fd, sent: &sent) { return }
+        if sent > 0 {
+            var rest = bytes
+            rest.moveReaderIndex(forwardBy: sent)
+            channel.writeAndFlush(rest, promise: nil)
+        } else {
+            channel.writeAndFlush(bytes, promise: nil)
+        }
     }
 
     func received(_ connection: ClientConnection, generation: Int, buffer: inout ByteBuffer) {
-        guard connection.generation == generation, connection.current != nil else { return }
+        guard connection.generation == generation, let request = connection.current?.arrival.request else { return }
         switch connection.parser.feed(&buffer) {
         case .incomplete:
             return
@@ -442,18 +463,14 @@ final class LoopWorker: @unchecked Sendable {
             connection.dropChannel()
             afterClose(connection)
         case .complete(let response):
-            let outcome = config.requests[connection.current?.arrival.request ?? 0].classify(status: response.status, body: response.body)
-            let error: ErrorClass? = switch outcome {
-            case .ok: nil
-            case .status: .status
-            case .expectation: .expectation
-            }
-            finish(connection, status: response.status, error: error)
+            let now = clock.now()
+            let error = config.requests[request].classify(status: response.status, body: response.body).errorClass
+            finish(connection, status: response.status, error: error, now: now)
             if response.close || !config.keepalive {
                 connection.dropChannel()
                 afterClose(connection)
             } else {
-                afterResponse(connection)
+                afterResponse(connection, now: now)
             }
         }
     }
@@ -462,6 +479,7 @@ final class LoopWorker: @unchecked Sendable {
         guard connection.generation == generation else { return }
         connection.generation += 1
         connection.channel = nil
+        connection.fd = -1
         mayHaveDisconnected = true
         switch connection.state {
         case .connecting:
@@ -477,12 +495,11 @@ final class LoopWorker: @unchecked Sendable {
             connection.requestsOnChannel = 0
             if case .complete(let response) = connection.parser.finishAtClose() {
                 let outcome = config.requests[connection.current?.arrival.request ?? 0].classify(status: response.status, body: response.body)
-                finish(connection, status: response.status, error: outcome == .ok ? nil : (outcome == .status ? .status : .expectation))
+                finish(connection, status: response.status, error: outcome.errorClass)
                 afterClose(connection)
             } else if let current = connection.current, current.reused, !current.retried, connection.parser.bytesReceived == 0 {
                 // A keep-alive connection closed under a request it never answered: the server
                 // closed it as idle while we wrote. Retry once on a fresh connection.
-                current.timeout?.cancel()
                 connection.current = nil
                 connection.pending = (current.arrival, true)
                 connect(connection, completion: nil)
@@ -495,34 +512,42 @@ final class LoopWorker: @unchecked Sendable {
         }
     }
 
-    private func timedOut(_ connection: ClientConnection, generation: Int) {
-        guard connection.generation == generation, connection.current != nil else { return }
-        finish(connection, status: 0, error: .timeout)
-        connection.dropChannel()
-        afterClose(connection)
+    /// How often the sweep looks for timed-out requests: a tenth of the timeout, between 1 ms and
+    /// 100 ms, so a timeout fires at most 10% (and 100 ms) late.
+    static func sweepInterval(timeout: Int64) -> TimeAmount {
+        .nanoseconds(min(100_000_000, max(1_000_000, timeout / 10)))
+    }
+
+    private func sweepTimeouts() {
+        let now = clock.now()
+        for connection in connections {
+            guard let current = connection.current, current.deadline <= now else { continue }
+            finish(connection, status: 0, error: .timeout)
+            connection.dropChannel()
+            afterClose(connection)
+        }
     }
 
     /// Records the request on `connection` as finished.
-    private func finish(_ connection: ClientConnection, status: Int, error: ErrorClass?) {
+    private func finish(_ connection: ClientConnection, status: Int, error: ErrorClass?, now: Int64 = -1) {
         guard let current = connection.current else { return }
-        current.timeout?.cancel()
         connection.current = nil
         inFlight -= 1
-        let now = clock.now()
+        let now = now >= 0 ? now : clock.now()
         recorder.record(request: current.arrival.request, scheduledAt: current.arrival.scheduledAt, sentAt: current.sentAt,
                         finishedAt: now, status: status, error: error,
                         bytesIn: connection.parser.bytesReceived, bytesOut: current.bytesOut)
     }
 
     /// The connection is still open and free.
-    private func afterResponse(_ connection: ClientConnection) {
+    private func afterResponse(_ connection: ClientConnection, now: Int64) {
         connection.state = .idle
-        connection.idleSince = clock.now()
+        connection.idleSince = now
         switch config.model {
         case .open:
-            release(connection)
+            release(connection, now: now)
         case .closed:
-            userFinished(connection)
+            userFinished(connection, now: now)
         }
         checkDone()
     }
@@ -565,6 +590,8 @@ final class LoopWorker: @unchecked Sendable {
         guard started || stopping else { return }
         finished = true
         drainDeadline?.cancel()
+        timeoutSweep?.cancel()
+        timeoutSweep = nil
         for connection in connections {
             connection.thinkTask?.cancel()
             connection.attempt?.succeed()

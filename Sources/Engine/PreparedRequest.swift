@@ -1,10 +1,14 @@
 import Core
+import Metrics
 import NIOCore
 
 /// One request of the mix, ready to write: the whole request pre-encoded once when its templates
 /// are constant, otherwise the constant parts pre-rendered and only the random parts rendered
 /// per send. Also carries what its response must satisfy.
-struct PreparedRequest: Sendable {
+///
+/// A class: the hot path looks one up per request, and a reference costs one retain where a
+/// struct of this many fields would cost one per field.
+final class PreparedRequest: Sendable {
     let name: String
     /// HEAD responses carry no body whatever their headers say.
     let expectsBody: Bool
@@ -108,7 +112,18 @@ struct PreparedRequest: Sendable {
         return .ok
     }
 
-    enum ErrorClassResult { case ok, status, expectation }
+    enum ErrorClassResult {
+        case ok, status, expectation
+
+        /// The error a response with this outcome counts as (nil: none).
+        var errorClass: ErrorClass? {
+            switch self {
+            case .ok: nil
+            case .status: .status
+            case .expectation: .expectation
+            }
+        }
+    }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }

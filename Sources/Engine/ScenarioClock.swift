@@ -1,54 +1,53 @@
 import NIOCore
+import Synchronization
 
 /// The scenario clock: nanoseconds since load start, paused time excluded (SPEC §5).
 ///
-/// Read by every event loop; written only by run control (start, pause, resume).
+/// Read by every event loop on the hot path (lock-free: two atomic loads and the monotonic
+/// clock); written only by run control (start, pause, resume), which serialize on a lock.
 final class ScenarioClock: Sendable {
-    private struct State {
-        /// Monotonic nanoseconds at scenario time zero, shifted forward by every pause.
-        var origin: UInt64 = 0
-        var started = false
-        /// Scenario time at which the clock stopped, while paused.
-        var pausedAt: Int64?
-        var pausedNanos: UInt64 = 0
-        var pauseBegan: UInt64 = 0
+    /// Monotonic nanoseconds at scenario time zero, shifted forward by every pause; -1 before
+    /// `start`.
+    private let origin = Atomic<Int64>(-1)
+    /// Scenario time at which the clock stopped, while paused; -1 while running.
+    private let pausedAt = Atomic<Int64>(-1)
+
+    private struct Control {
+        var pausedNanos: Int64 = 0
+        var pauseBegan: Int64 = 0
     }
 
-    private let state = LockedBox(State())
+    private let control = LockedBox(Control())
 
     init() {}
 
-    private static func monotonic() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+    private static func monotonic() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
     /// Starts the clock at zero.
     func start() {
-        let now = Self.monotonic()
-        state.withLock {
-            $0.origin = now
-            $0.started = true
-        }
+        control.withLock { _ in origin.store(Self.monotonic(), ordering: .releasing) }
     }
 
     /// Scenario time now (0 before `start`; frozen while paused).
     func now() -> Int64 {
-        let wall = Self.monotonic()
-        return state.withLock { s in
-            guard s.started else { return 0 }
-            if let pausedAt = s.pausedAt { return pausedAt }
-            return wall >= s.origin ? Int64(wall - s.origin) : 0
-        }
+        let paused = pausedAt.load(ordering: .acquiring)
+        if paused >= 0 { return paused }
+        let start = origin.load(ordering: .acquiring)
+        guard start >= 0 else { return 0 }
+        return max(0, Self.monotonic() - start)
     }
 
-    var isPaused: Bool { state.withLock { $0.pausedAt != nil } }
+    var isPaused: Bool { pausedAt.load(ordering: .acquiring) >= 0 }
 
     /// Freezes the clock; false if it already was.
     @discardableResult
     func pause() -> Bool {
-        let wall = Self.monotonic()
-        return state.withLock { s in
-            guard s.pausedAt == nil else { return false }
-            s.pausedAt = s.started && wall >= s.origin ? Int64(wall - s.origin) : 0
-            s.pauseBegan = wall
+        control.withLock { c in
+            guard pausedAt.load(ordering: .relaxed) < 0 else { return false }
+            let wall = Self.monotonic()
+            let start = origin.load(ordering: .relaxed)
+            c.pauseBegan = wall
+            pausedAt.store(start >= 0 ? max(0, wall - start) : 0, ordering: .releasing)
             return true
         }
     }
@@ -56,23 +55,23 @@ final class ScenarioClock: Sendable {
     /// Lets the clock run again from where it stopped; false if it was not paused.
     @discardableResult
     func resume() -> Bool {
-        let wall = Self.monotonic()
-        return state.withLock { s in
-            guard s.pausedAt != nil else { return false }
-            let paused = wall - s.pauseBegan
-            s.origin += paused
-            s.pausedNanos += paused
-            s.pausedAt = nil
+        control.withLock { c in
+            guard pausedAt.load(ordering: .relaxed) >= 0 else { return false }
+            let paused = Self.monotonic() - c.pauseBegan
+            let start = origin.load(ordering: .relaxed)
+            if start >= 0 { origin.store(start + paused, ordering: .releasing) }
+            c.pausedNanos += paused
+            // Published after the new origin, so a reader that sees the clock running sees it.
+            pausedAt.store(-1, ordering: .releasing)
             return true
         }
     }
 
     /// Wall time spent paused so far (including a pause in progress).
     var pausedDuration: Duration {
-        let wall = Self.monotonic()
-        return state.withLock { s in
-            let ongoing = s.pausedAt != nil ? wall - s.pauseBegan : 0
-            return .nanoseconds(Int64(s.pausedNanos + ongoing))
+        control.withLock { c in
+            let ongoing = pausedAt.load(ordering: .relaxed) >= 0 ? Self.monotonic() - c.pauseBegan : 0
+            return .nanoseconds(c.pausedNanos + ongoing)
         }
     }
 }

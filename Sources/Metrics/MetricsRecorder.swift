@@ -3,11 +3,13 @@
 public final class MetricsRecorder {
     public let layout: MetricsLayout
     /// [request][stage]
-    private var cells: [[CellStats]]
+    // The recorder belongs to one event loop and its accesses never overlap: the hot path skips
+    // the runtime's dynamic exclusivity checks on these.
+    @exclusivity(unchecked) private var cells: [[CellStats]]
     /// Open seconds, oldest first, until `drainSeconds(before:)` takes them.
-    private var open: [SecondBucket] = []
+    @exclusivity(unchecked) private var open: [SecondBucket] = []
     /// Schedule → actual send, open model.
-    public private(set) var sendLag = LatencyHistogram()
+    @exclusivity(unchecked) public private(set) var sendLag = LatencyHistogram()
 
     public init(layout: MetricsLayout) {
         self.layout = layout
