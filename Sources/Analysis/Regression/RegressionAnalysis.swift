@@ -7,7 +7,8 @@ import Foundation
 /// * σ_b, the baseline's run-to-run noise of ln(value): MAD × 1.4826 of the baseline runs' logs
 ///   when there are ≥ 3 of them (estimated, n_b − 1 df); otherwise the within-run floor (below).
 /// * Within-run floor of a run: MAD × 1.4826 of ln(window values) over its 10 s windows, divided by
-///   √windows — the standard error of the run's mean. Over several runs, the root mean square.
+///   √windows — the standard error of the run's mean — times the sample's `windowNoiseScale` (a
+///   request's share of a run's windows). Over several runs, the root mean square.
 ///   Treated as a known variance (infinite df). Runs with < 2 windows give no floor.
 /// * Every σ is at least ln(1 + minimumNoise).
 /// * σ_c, the candidate's: its own MAD when it has ≥ 3 runs (n_c − 1 df); with fewer, the larger of
@@ -167,7 +168,7 @@ public enum RegressionAnalysis {
         let perRun: [Double] = runs.compactMap { run in
             let logs = run.withinRunWindows.filter { $0 > 0 && $0.isFinite }.map(log)
             guard logs.count >= 2, let sigma = RobustStatistics.robustSigma(logs) else { return nil }
-            return sigma / Double(logs.count).squareRoot()
+            return sigma / Double(logs.count).squareRoot() * (run.windowNoiseScale ?? 1)
         }
         guard !perRun.isEmpty else { return nil }
         return (perRun.reduce(0) { $0 + $1 * $1 } / Double(perRun.count)).squareRoot()

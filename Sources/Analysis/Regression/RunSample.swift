@@ -6,12 +6,17 @@ public struct RunSample: Sendable, Codable, Hashable {
     public var withinRunWindows: [Double]
     /// How many samples stand behind `value` (e.g. requests); checked against the minimum sample gate.
     public var count: Int
+    /// How much noisier `value` is than `withinRunWindows` show (nil = 1): when the windows are the
+    /// whole run's and `value` is one request's, √(the run's requests / the request's), since a
+    /// mean's or a percentile's standard error goes as 1/√n.
+    public var windowNoiseScale: Double?
 
     /// A sample as given.
-    public init(value: Double, withinRunWindows: [Double] = [], count: Int) {
+    public init(value: Double, withinRunWindows: [Double] = [], count: Int, windowNoiseScale: Double? = nil) {
         self.value = value
         self.withinRunWindows = withinRunWindows
         self.count = count
+        self.windowNoiseScale = windowNoiseScale
     }
 }
 

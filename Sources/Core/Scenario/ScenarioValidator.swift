@@ -254,8 +254,13 @@ public enum ScenarioValidator {
 
     static func checkRegression(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
         for (i, rule) in scenario.regression.enumerated() {
-            if rule.tolerance < 0 { problems.append(ScenarioProblem("regression[\(i)].tolerance", "tolerance must not be negative")) }
-            checkSelector(rule.metric, path: "regression[\(i)].metric", source: nil, scenario: scenario, into: &problems)
+            let path = "regression[\(i)]"
+            if rule.tolerance < 0 { problems.append(ScenarioProblem("\(path).tolerance", "tolerance must not be negative")) }
+            if let problem = rule.comparisonProblem {
+                problems.append(ScenarioProblem("\(path).\(problem.part)", problem.message, hint: problem.hint))
+                if problem.part == "metric" { continue }
+            }
+            checkSelector(rule.metric, path: "\(path).metric", source: nil, scenario: scenario, into: &problems)
         }
     }
 
@@ -366,5 +371,36 @@ extension FaultSpec {
         case "limit": "64KiB/s"
         default: "…"
         }
+    }
+}
+
+extension RegressionRule {
+    /// Why the baseline comparison (SPEC §11) cannot judge this rule, and which part of it to fix
+    /// (`metric` or `tolerance`); nil when it can. The one place that decides which rules compare:
+    /// latency and service-time percentiles or averages, throughput and error rate, overall or
+    /// `{request=…}`; relative tolerances, except the error rate's, which is in percentage points.
+    public var comparisonProblem: (part: String, message: String, hint: String)? {
+        let supported = "regression rules compare percentiles or `avg` of `latency` and `service_time`, `throughput` and `error_rate`"
+        switch (metric.metric, metric.aggregate) {
+        case (.latency, .percentile), (.latency, .avg), (.serviceTime, .percentile), (.serviceTime, .avg),
+             (.throughput, .value), (.errorRate, .value):
+            break
+        case (.latency, _), (.serviceTime, _):
+            return ("metric", "`\(metric)` is one sample per run, too noisy to compare with a baseline", "use a percentile, e.g. `p99(\(MetricSelector(aggregate: .value, metric: metric.metric)))`")
+        default:
+            return ("metric", "`\(metric)` cannot be compared with a baseline", supported)
+        }
+        if metric.filter.status != nil {
+            return ("metric", "`\(metric)`: `{status=…}` is not compared with a baseline",
+                    "compare `error_rate` (all errors), overall or with `{request=…}`")
+        }
+        if metric.metric == .errorRate, !absolute {
+            return ("tolerance", "an error-rate tolerance is a difference in percentage points",
+                    "write e.g. `tolerance: 0.5% absolute`")
+        }
+        if metric.metric != .errorRate, absolute {
+            return ("tolerance", "a `\(metric)` tolerance is relative to the baseline", "remove `absolute`, e.g. `tolerance: 10%`")
+        }
+        return nil
     }
 }
