@@ -9,11 +9,14 @@ extension ResultDocument {
     ///   - id: the run id (`YYYYMMDD_HHMMSS_name`).
     ///   - environment: where it ran (see `EnvironmentInfo.current`).
     ///   - stopReason: set when the run stopped before the end of its schedule (the result is partial).
+    ///   - generatorThreads: the load generator's event-loop threads, for judging its CPU (default:
+    ///     one per core, as `run` does without `--threads`).
     public init(
         id: String, scenario: Scenario, metrics: RunMetrics, criteria: [CriterionResult], history: [RunStateMachine.Change],
         pauses: [PauseWindow], stopReason: String?, startedAt: Date, endedAt: Date, target targetAddress: String,
         environment: EnvironmentInfo, tags: [String: String] = [:],
-        monitoring: [MetricSnapshot] = [], targetMetrics: [String: [Double]]? = nil, warnings: [String] = []
+        monitoring: [MetricSnapshot] = [], targetMetrics: [String: [Double]]? = nil, warnings: [String] = [],
+        generatorThreads: Int? = nil
     ) {
         let isPartial = stopReason != nil
         let m = metrics
@@ -21,6 +24,10 @@ extension ResultDocument {
         let pcts = m.layout.percentiles
         let overall = ResultDocument.Window(m.cell(), seconds: windowS, percentiles: pcts)
         let failed = criteria.filter { !$0.passed }.map(\.source)
+        let diagnosis = Diagnostics.diagnose(Diagnostics.Input(
+            metrics: metrics, load: scenario.load, monitoring: monitoring, targetMetrics: targetMetrics ?? [:],
+            generatorThreads: generatorThreads ?? environment.cores, embeddedTarget: scenario.target.isEmbedded,
+            launchedTarget: scenario.target.start != nil, measuredStart: startedAt.addingTimeInterval(scenario.load.warmup.seconds)))
         let stages = m.layout.stages.enumerated().map { i, s in
             ResultDocument.Named(name: s.name, stats: ResultDocument.Window(m.cell(stage: i), seconds: m.measuredDuration(ofStage: i).seconds, percentiles: pcts))
         }
@@ -70,8 +77,8 @@ extension ResultDocument {
             targetMetrics: targetMetrics.map { $0.mapValues { $0.map { $0.isFinite ? $0 : nil } } },
             warnings: warnings,
             comparison: nil,
-            issues: [],
-            recommendations: [])
+            issues: diagnosis.issues,
+            recommendations: diagnosis.recommendations)
     }
 }
 
@@ -155,4 +162,12 @@ extension ResultDocument.Second {
 
 extension Duration {
     var milliseconds: Double { seconds * 1000 }
+}
+
+extension TargetSpec {
+    /// The embedded demo target, which runs inside stress-ci's own process.
+    var isEmbedded: Bool {
+        if case .builtin = endpoint { return true }
+        return false
+    }
 }

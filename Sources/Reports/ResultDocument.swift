@@ -1,3 +1,4 @@
+import Analysis
 import Core
 import Foundation
 
@@ -110,7 +111,10 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case reasons, gating, line
         }
     }
-    public var issues: [String]
+    /// What went wrong in the run (error bursts, latency spikes, saturation, dropped arrivals,
+    /// target restarts), each with its evidence, in time order (`Diagnostics`).
+    public var issues: [RunIssue]
+    /// Plain sentences that follow from the issues; empty when there are none.
     public var recommendations: [String]
 
     /// A histogram as HdrHistogram's Java, Go, Python and Rust libraries read it.

@@ -3,7 +3,8 @@ import Foundation
 
 /// The short plain-text summary printed at the end of `run`.
 public enum TextSummary {
-    /// Renders the summary: totals, latency, per-request lines, criteria with ✓/✗, and the verdict line.
+    /// Renders the summary: totals, latency, per-request lines, criteria with ✓/✗, warnings, one line
+    /// per issue, and the verdict line.
     public static func render(_ r: ResultDocument) -> String {
         var out = ""
         let s = r.summary
@@ -41,6 +42,7 @@ public enum TextSummary {
         }
         if let line = monitoringLine(r.monitoring) { out += "  monitored   \(line)\n" }
         for warning in r.warnings { out += "warning: \(warning)\n" }
+        for issue in r.issues { out += "issue (\(issue.severity.rawValue)): \(issue.summary)\n" }
         out += verdictLine(r) + "\n"
         return out
     }

@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import Testing
+import Analysis
 @testable import Core
 @testable import Reports
 
@@ -20,6 +21,16 @@ private func renderedResult() -> ResultDocument {
     ]
     r.warnings = ["the load generator used 97% CPU (1 thread): results may understate the target"]
     r.tags = ["branch": "feature/<x>"]
+    r.issues = [
+        RunIssue(kind: .latencySpike, severity: .critical,
+                 summary: "Latency spike from 00:45 to 00:53: p99 reached 222ms at 00:52, against 41ms in a usual second.",
+                 evidence: .init(fromS: 45, toS: 53, metric: "p99_latency", value: 222, unit: "ms", threshold: 123, reference: 41, detail: "5.41× the usual p99")),
+        RunIssue(kind: .errorBurst, severity: .warning,
+                 summary: "Error burst at 01:20: 5 of 120 requests failed (4.2%, against 0.4% in the rest of the run) | mostly <connect>.",
+                 evidence: .init(fromS: 80, toS: 81, metric: "error_rate", value: 0.042, unit: "fraction", threshold: 0.05, reference: 0.004,
+                                 count: 5, detail: "<img src=x onerror=alert(1)>")),
+    ]
+    r.recommendations = ["Look at the target's logs around 01:20 of the measured run (00:01:25 UTC): that is where the errors came in bursts."]
     return r
 }
 
@@ -88,6 +99,43 @@ private func htmlElements(_ html: String) -> [(name: String, attributes: [String
         #expect(elements.contains { $0.name == "div" && $0.attributes["class"] == "banner fail" })
         #expect(html.contains("prefers-color-scheme: dark"))
         #expect(html.contains("name=\"viewport\""))
+    }
+
+    @Test func issuesShowTheirEvidenceAndRecommendationsFollow() throws {
+        let templates = try TemplateSet.builtIn()
+        let md = ReportRenderer.markdown(renderedResult(), templates: templates)
+        #expect(md.contains("### Issues"))
+        #expect(md.contains("| 🔴 critical · latency spike | Latency spike from 00:45 to 00:53"))
+        #expect(md.contains("00:45–00:53 · p99 222ms (threshold 123ms, usual 41ms) · 5.41× the usual p99"))
+        #expect(md.contains(#"\| mostly &lt;connect&gt;."#))
+        #expect(md.contains("### Recommendations\n\n- Look at the target's logs around 01:20"))
+        let html = ReportRenderer.html(renderedResult(), templates: templates)
+        #expect(html.contains(#"<td><span class="bad">critical</span><br><span class="muted">latency spike</span></td><td>Latency spike from 00:45 to 00:53"#))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(!html.contains("<connect>"))
+    }
+
+    @Test func aRunWithoutIssuesSaysNoneFound() throws {
+        var r = renderedResult()
+        r.issues = []
+        r.recommendations = []
+        let templates = try TemplateSet.builtIn()
+        let md = ReportRenderer.markdown(r, templates: templates)
+        #expect(md.contains("### Issues\n\nNone found.\n"))
+        #expect(!md.contains("### Recommendations"))
+        let html = ReportRenderer.html(r, templates: templates)
+        #expect(html.contains("<h2>Issues</h2>\n<p class=\"muted\">None found.</p>"))
+        #expect(!html.contains("<h2>Recommendations</h2>"))
+        #expect(!TextSummary.render(r).contains("issue ("))
+    }
+
+    @Test func terminalSummaryHasOneLinePerIssue() throws {
+        let text = TextSummary.render(renderedResult())
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("issue (") }
+        #expect(lines == [
+            "issue (critical): Latency spike from 00:45 to 00:53: p99 reached 222ms at 00:52, against 41ms in a usual second.",
+            "issue (warning): Error burst at 01:20: 5 of 120 requests failed (4.2%, against 0.4% in the rest of the run) | mostly <connect>.",
+        ])
     }
 
     @Test func partialRunsSayWhy() throws {

@@ -1,3 +1,4 @@
+import Analysis
 @testable import Core
 import Foundation
 @testable import Reports
@@ -184,8 +185,12 @@ private func fullResultDocument() -> ResultDocument {
                 unit: "relative", baselineRuns: 10, candidateRuns: 1, reasons: ["a reason"], gating: true,
                 line: "p95 latency +12.3% [+7.1%, +17.9%] (99% CI, 1 vs 10 runs, tolerance 10%) → regression")],
             notes: ["p99(latency{request=checkout}): not compared yet"]),
-        issues: ["error burst at 3s"],
-        recommendations: ["look at the 5xx responses at 3s"])
+        issues: [RunIssue(
+            kind: .errorBurst, severity: .critical,
+            summary: "Error burst from 00:01 to 00:02: 9 of 200 requests failed (4.5%, against 0.5% in the rest of the run), mostly status 503 (100%).",
+            evidence: .init(fromS: 1, toS: 2, metric: "error_rate", value: 0.045, unit: "fraction", threshold: 0.05,
+                            reference: 0.005, count: 9, detail: "status 503 (100%)"))],
+        recommendations: ["Look at target.log around 00:01 of the measured run (00:00:02 UTC): the target answered with errors there, so its own log says why."])
 }
 
 // MARK: - Walking schema and instance together

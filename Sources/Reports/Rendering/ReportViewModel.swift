@@ -1,3 +1,4 @@
+import Analysis
 import Core
 import Foundation
 
@@ -64,7 +65,11 @@ enum ReportViewModel {
                 },
                 "notes": r.comparison?.notes ?? [],
             ] as [String: Any],
-            "hasIssues": !r.issues.isEmpty, "issues": r.issues,
+            "hasIssues": !r.issues.isEmpty,
+            "issues": r.issues.map { i in
+                ["kind": i.kind.rawValue, "title": i.title, "severity": i.severity.rawValue, "critical": i.severity == .critical,
+                 "icon": i.severity == .critical ? "🔴" : "🟡", "summary": i.summary, "evidence": i.evidence.text] as [String: Any]
+            },
             "hasRecommendations": !r.recommendations.isEmpty, "recommendations": r.recommendations,
             "monitoring": TextSummary.monitoringLine(r.monitoring) ?? "",
             "charts": charts, "hasCharts": !charts.isEmpty,
