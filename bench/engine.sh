@@ -124,7 +124,7 @@ import http from 'k6/http';
 export const options = { vus: $2, duration: '$3s', insecureSkipTLSVerify: true, discardResponseBodies: true };
 export default function () { http.get('$1'); }
 JS
-  timed "$tmp/k6.time" k6 run --quiet --no-summary --summary-export "$tmp/k6.json" "$tmp/k6.js" > /dev/null 2>&1 || true
+  timed "$tmp/k6.time" k6 run --quiet --summary-export "$tmp/k6.json" "$tmp/k6.js" > /dev/null 2>&1 || true
   python3 - "$tmp/k6.json" "$(cpu_of "$tmp/k6.time")" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]["http_reqs"]

@@ -349,7 +349,7 @@ final class LoopWorker: @unchecked Sendable {
         connecting -= 1
         unreachable = false
         connection.channel = channel
-        connection.fd = config.tlsContext == nil && config.directSends ? DirectSocket.descriptor(of: channel) : -1
+        connection.fd = -1
         connection.requestsOnChannel = 0
         connection.state = .idle
         connection.idleSince = clock.now()
@@ -441,7 +441,11 @@ final class LoopWorker: @unchecked Sendable {
             arrival: arrival, sentAt: sentAt, bytesOut: bytes.readableBytes, retried: retried,
             reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
         // The fast path: straight to the socket while the channel is open (a closed channel's
-        // descriptor number may already belong to another socket).
+        // descriptor number may already belong to another socket). The descriptor is looked up
+        // on a channel's second request: a channel used once (keepalive: false) is not worth it.
+        if connection.requestsOnChannel == 2 && config.tlsContext == nil && config.directSends {
+            connection.fd = DirectSocket.descriptor(of: channel)
+        }
         var sent = 0
         if connection.fd >= 0 && channel.isActive && DirectSocket.send(bytes, on: connection.fd, sent: &sent) { return }
         if sent > 0 {
