@@ -9,8 +9,9 @@ struct CompareCommand: AsyncParsableCommand {
         abstract: "Compare runs side by side: key metrics, and each run's change against the first.",
         discussion: """
             Each RUN is a stored run id, a baseline name (its newest run) or a path to a result.json. \
-            Single runs carry no noise estimate, so these are deltas, not verdicts; `run --baseline` judges \
-            a run against a baseline's history. Exits 64 with fewer than two runs, 65 when a file is not a \
+            Single runs carry no noise estimate, so the table shows deltas; when the first RUN is a \
+            baseline name, every other run is also judged against the baseline's whole history, with \
+            the verdict lines of `run --baseline` (default regression rules). Exits 64 with fewer than two runs, 65 when a file is not a \
             stress-ci result, 66 when a run does not exist.
             """)
 
@@ -75,6 +76,12 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     private static func notes(_ comparison: RunComparison) -> String {
-        comparison.notes.map { "note: \($0)\n" }.joined()
+        var out = comparison.notes.map { "note: \($0)\n" }.joined()
+        for judgement in comparison.verdicts {
+            let c = judgement.comparison
+            out += "\n\(judgement.run) against baseline \(c.baseline) (\(c.baselineRuns.count) runs):\n"
+            out += c.verdicts.map { "  \($0.gating ? "" : "(reported) ")\($0.line)\n" }.joined()
+        }
+        return out
     }
 }

@@ -69,6 +69,37 @@ import Testing
         #expect(abs(change - 0.1) < 1e-9)
     }
 
+    @Test func compareAgainstABaselineJudgesEachRunOnItsHistory() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (store, ids) = try Self.store([10, 10.2, 9.9, 20, 10.1], in: dir)
+        let s = TestResultsStore(root: store)
+        for id in ids.prefix(3) { _ = try s.saveBaseline("main", run: try s.loadTestResults(id)) }
+
+        let r = try await CLIProcess.run(["compare", "main", ids[3], ids[4], "--store", store])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        func block(_ id: String) -> [String] {
+            let lines = r.stdout.components(separatedBy: "\n")
+            guard let start = lines.firstIndex(of: "\(id) against baseline main (3 runs):") else { return [] }
+            return Array(lines[(start + 1)...].prefix { !$0.isEmpty })
+        }
+        let slower = try #require(block(ids[3]).first { $0.hasPrefix("  p95 latency ") })
+        #expect(slower.hasPrefix("  p95 latency +") && slower.hasSuffix("(99% CI, 1 vs 3 runs, tolerance 10%) → regression"), "\(slower)")
+        let same = try #require(block(ids[4]).first { $0.hasPrefix("  p95 latency ") })
+        #expect(!same.hasSuffix("→ regression"), "\(same)")
+
+        let json = try await CLIProcess.run(["compare", "main", ids[3], "--store", store, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let verdicts = try #require(object["verdicts"] as? [[String: Any]])
+        #expect(verdicts.map { $0["run"] as? String } == [ids[3]])
+        let judged = try #require((verdicts.first?["comparison"] as? [String: Any])?["verdicts"] as? [[String: Any]])
+        #expect(judged.first { $0["metric"] as? String == "p95 latency" }?["verdict"] as? String == "regression")
+
+        // Runs against runs: deltas only.
+        let plain = try await CLIProcess.run(["compare", ids[0], ids[3], "--store", store])
+        #expect(!plain.stdout.contains("against baseline"))
+    }
+
     @Test func compareErrorsExitAsDocumented() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -128,6 +128,16 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
     public var rows: [Row]
     /// Why some columns may not be comparable (another scenario or load shape than the first).
     public var notes: [String]
+    /// When the first run is a baseline's newest: every other run judged against the baseline's
+    /// whole history, as `run --baseline` does (SPEC §11, default regression rules).
+    public var verdicts: [Judgement] = []
+
+    /// One run's verdicts against the baseline.
+    public struct Judgement: Sendable, Equatable, Encodable {
+        /// The judged run's label.
+        public var run: String
+        public var comparison: ResultDocument.Comparison
+    }
 
     /// Compares `runs` (the first is the reference).
     public init(runs: [Run]) {
@@ -156,7 +166,7 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
     }
 
     enum CodingKeys: String, CodingKey {
-        case runs, rows, notes
+        case runs, rows, notes, verdicts
     }
 
     public var startIndex: Int { runs.startIndex }
