@@ -87,6 +87,27 @@ struct ArtifactsTests {
         #expect(a == b)
     }
 
+    @Test func reportTakesAStoredRunIdOrABaseline() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("store").path
+        let first = try await CLIProcess.run(["run", CLIProcess.fixture("cli/pass.yaml"), "--out", dir.appendingPathComponent("out").path,
+                                              "--store", store, "--save-baseline", "main", "--progress", "none", "--format", "json"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let original = try Data(contentsOf: dir.appendingPathComponent("out/result.json"))
+        let id = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])["test_id"] as? String
+        let byId = dir.appendingPathComponent("by-id")
+        let r = try await CLIProcess.run(["report", try #require(id), "--store", store, "--out", byId.path, "--format", "json,md"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try Data(contentsOf: byId.appendingPathComponent("result.json")) == original)
+        #expect(FileManager.default.fileExists(atPath: byId.appendingPathComponent("report.md").path))
+        let byBaseline = try await CLIProcess.run(["report", "main", "--store", store, "--out", dir.appendingPathComponent("by-name").path, "--format", "json"])
+        #expect(byBaseline.status == 0, "stderr: \(byBaseline.stderr)")
+        let missing = try await CLIProcess.run(["report", "20990101_000000_nothing", "--store", store])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("20990101_000000_nothing"))
+    }
+
     @Test func reportRefusesBadInput() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
