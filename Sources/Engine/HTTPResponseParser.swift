@@ -209,7 +209,8 @@ struct HTTPResponseParser {
     }
 
     private mutating func parseHeader(_ line: UnsafeRawBufferPointer) {
-        guard let colon = Self.index(of: UInt8(ascii: ":"), in: line, from: 0) else { return }
+        // Only three headers matter, of 10, 14 and 17 letters: skip the rest before trimming.
+        guard let colon = Self.index(of: UInt8(ascii: ":"), in: line, from: 0), colon == 10 || colon == 14 || colon == 17 else { return }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var valueStart = colon + 1
         while valueStart < line.count && (line[valueStart] == 32 || line[valueStart] == 9) { valueStart += 1 }

@@ -37,12 +37,14 @@ final class LoopWorker: @unchecked Sendable {
     let config: WorkerConfig
     let clock: ScenarioClock
     let recorder: MetricsRecorder
-    private var rng: SplitMix64
+    // Everything below is touched only on `loop`, one access at a time: the hot path skips the
+    // runtime's dynamic exclusivity checks on what it mutates through calls.
+    @exclusivity(unchecked) private var rng: SplitMix64
     private let allocator = ByteBufferAllocator()
     /// Outstanding requests (queued + in flight) beyond which arrivals are dropped.
     private let maxOutstanding: Int
 
-    private(set) var connections: [ClientConnection] = []
+    @exclusivity(unchecked) private(set) var connections: [ClientConnection] = []
     /// Requests written (or being retried) and not yet finished.
     private(set) var inFlight = 0
     private var issuing = false
@@ -56,8 +58,8 @@ final class LoopWorker: @unchecked Sendable {
     private var nextArrival: Int
     private var nextTime: Int64?
     private var pacer: Scheduled<Void>?
-    private var queue = ArrivalQueue()
-    private var idle: [ClientConnection] = []
+    @exclusivity(unchecked) private var queue = ArrivalQueue()
+    @exclusivity(unchecked) private var idle: [ClientConnection] = []
     private var connecting = 0
     /// False once a scan found no disconnected slot; set again whenever a slot disconnects.
     private var mayHaveDisconnected = true
