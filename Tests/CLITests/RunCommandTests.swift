@@ -73,8 +73,10 @@ struct RunCommandTests {
         let latency = try #require((summary["latency"] as? [String: Any])?["percentiles"] as? [String: Double])
         let p50 = try #require(latency["p50"]), p95 = try #require(latency["p95"]), p99 = try #require(latency["p99"])
         #expect(p50 < 50, "p50 \(p50) ms")
-        #expect((650...850).contains(p95), "p95 \(p95) ms")
-        #expect((880...1010).contains(p99), "p99 \(p99) ms")
+        // As in the engine's test: p95 ≈ 750 ms, p99 ≈ 950 ms, with ~100 ms of room for the host
+        // pausing this VM.
+        #expect((650...900).contains(p95), "p95 \(p95) ms")
+        #expect((880...1100).contains(p99), "p99 \(p99) ms")
     }
 
     @Test func sigintStopsGracefullyWithPartialResult() async throws {

@@ -26,7 +26,11 @@ struct LoadGeneratorTests {
         // The series covers every measured second, each near 1000 completions.
         #expect(seconds.map(\.second) == [0, 1, 2, 3, 4])
         #expect(result.metrics.seconds.count == 5)
-        for s in seconds { #expect(abs(s.overall.counters.requests - 1000) <= 100, "second \(s.second): \(s.overall.counters.requests)") }
+        // Every second near 1000: a pause of this VM by its host (steal time, up to a few hundred ms
+        // here) moves requests into the next second, so one second may be off by more than 10%.
+        let perSecond = seconds.map(\.overall.counters.requests)
+        #expect(perSecond.filter { abs($0 - 1000) <= 100 }.count >= 4, "\(perSecond)")
+        #expect(perSecond.allSatisfy { abs($0 - 1000) <= 400 }, "\(perSecond)")
         #expect(result.metrics.sendLag.count == UInt64(total.counters.requests))
         #expect(total.latency.value(atPercentile: 50) < .milliseconds(50))
     }
@@ -143,8 +147,12 @@ struct LoadGeneratorTests {
         #expect(cell.counters.requests == 2000)
         #expect(cell.counters.errors.total == 0)
         #expect(p50 < .milliseconds(50), "p50 \(p50)")
-        #expect(p95 >= .milliseconds(650) && p95 <= .milliseconds(850), "p95 \(p95)")
-        #expect(p99 >= .milliseconds(880) && p99 <= .milliseconds(1010), "p99 \(p99)")
+        // A fifth of the arrivals meet a stall and wait out the rest of it (uniform over 0…1 s):
+        // p95 ≈ 750 ms, p99 ≈ 950 ms. Coordinated omission would put both near the 5 ms
+        // service time. The upper bounds leave ~100 ms for the host pausing this VM (steal time
+        // of that size was measured on these runners); double counting would be near 2 s.
+        #expect(p95 >= .milliseconds(650) && p95 <= .milliseconds(900), "p95 \(p95)")
+        #expect(p99 >= .milliseconds(880) && p99 <= .milliseconds(1100), "p99 \(p99)")
         // Service time, from the actual send, does not see the queueing.
         #expect(cell.service.value(atPercentile: 50) < .milliseconds(50))
     }
