@@ -351,7 +351,10 @@ final class LoopWorker: @unchecked Sendable {
         connecting -= 1
         unreachable = false
         connection.channel = channel
-        connection.fd = -1
+        // Found once per connection, here: for the open model that is before the clock starts
+        // (pre-connect), so the reflection never delays a scheduled send. A channel used once
+        // (keepalive: false) is not worth it.
+        connection.fd = config.tlsContext == nil && config.directSends && config.keepalive ? DirectSocket.descriptor(of: channel) : -1
         connection.requestsOnChannel = 0
         connection.state = .idle
         connection.idleSince = clock.now()
@@ -443,11 +446,7 @@ final class LoopWorker: @unchecked Sendable {
             arrival: arrival, sentAt: sentAt, bytesOut: bytes.readableBytes, retried: retried,
             reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
         // The fast path: straight to the socket while the channel is open (a closed channel's
-        // descriptor number may already belong to another socket). The descriptor is looked up
-        // on a channel's second request: a channel used once (keepalive: false) is not worth it.
-        if connection.requestsOnChannel == 2 && config.tlsContext == nil && config.directSends {
-            connection.fd = DirectSocket.descriptor(of: channel)
-        }
+        // descriptor number may already belong to another socket).
         var sent = 0
         if connection.fd >= 0 && channel.isActive && DirectSocket.send(bytes, on: connection.fd, sent: &sent) { return }
         if sent > 0 {

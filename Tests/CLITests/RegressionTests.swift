@@ -20,10 +20,20 @@ struct RegressionTests {
         #expect(first.stderr.contains("no baseline `main`"))
         #expect(try await run(store, out, latency: "20ms", ["--baseline", "main", "--require-baseline"]).status == 66)
 
-        for _ in 0..<3 {
-            #expect(try await run(store, out, latency: "20ms", ["--save-baseline", "main", "--quiet"]).status == 0)
+        // Three baseline runs, then a run against a target 10 ms slower. When stress-ci reports a
+        // failed quality gate in any of them (the host paused this VM and the generator fell
+        // behind), the baseline is deleted and built again, at most three times.
+        var slower: CLIProcess.Outcome
+        var attempt = 1
+        while true {
+            var saves: [CLIProcess.Outcome] = []
+            for _ in 0..<3 { saves.append(try await run(store, out, latency: "20ms", ["--save-baseline", "main"])) }
+            for save in saves { #expect(save.status == 0, "\(save.stderr)") }
+            slower = try await run(store, out, latency: "30ms", ["--baseline", "main"])
+            guard CLIProcess.reportsFailedQualityGate(saves + [slower]), attempt < 3 else { break }
+            #expect(try await CLIProcess.run(["baseline", "delete", "main", "--store", store]).status == 0)
+            attempt += 1
         }
-        let slower = try await run(store, out, latency: "30ms", ["--baseline", "main"])
         #expect(slower.status == 2, "stdout: \(slower.stdout)")
         #expect(slower.stdout.contains("p95 latency +"))
         #expect(slower.stdout.contains("(99% CI, 1 vs 3 runs, tolerance 10%) → regression"))

@@ -61,7 +61,9 @@ struct LoadGeneratorTests {
         let hold = result.metrics.cell(stage: 1).counters.requests
         #expect(result.metrics.cell().counters.errors.total == 0)
         #expect(up > 100 && up < 260, "up: \(up)")
-        #expect(hold > 300 && hold < 420, "hold: \(hold)")
+        // At most 8 × 1 s / 20 ms = 400; the lower bound leaves room for the host pausing this VM
+        // for a quarter of a second while still telling "held at 8" from the ramp's ~200.
+        #expect(hold > 250 && hold < 420, "hold: \(hold)")
     }
 
     @Test func injectedErrorsAreStatusErrors() async throws {
