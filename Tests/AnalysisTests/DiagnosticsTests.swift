@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Metrics
 import Testing
+
+private let second: Int64 = 1_000_000_000
 @testable import Analysis
 
 /// Each detector on synthetic series: it finds what it should, with its evidence, and stays quiet
@@ -185,9 +187,9 @@ import Testing
 
     @Test func aRampWhoseThroughputLevelsOffSaturatesTheTarget() throws {
         let load = LoadSpec(model: .closed, start: 10, stages: [Stage(name: "ramp", duration: .seconds(20), target: 100)])
-        let profile = LoadProfile(load)
+        let profile = ArrivalSchedule(load)
         let seconds = (0..<20).map { t -> SecondStats in
-            let users = profile.mean(from: Double(t), to: Double(t) + 1)
+            let users = profile.meanLevel(from: Int64(t) * second, to: Int64(t + 1) * second)
             let p95 = Duration.milliseconds(10) * max(1, users / 40)
             return Synthetic.second(t, requests: Int(min(users * 10, 400)), p95: p95, p99: p95 * 1.2)
         }
@@ -200,8 +202,8 @@ import Testing
 
     @Test func aRampThatKeepsUpIsNotSaturation() {
         let load = LoadSpec(model: .closed, start: 10, stages: [Stage(name: "ramp", duration: .seconds(20), target: 100)])
-        let profile = LoadProfile(load)
-        let seconds = (0..<20).map { Synthetic.second($0, requests: Int(profile.mean(from: Double($0), to: Double($0) + 1) * 10)) }
+        let profile = ArrivalSchedule(load)
+        let seconds = (0..<20).map { Synthetic.second($0, requests: Int(profile.meanLevel(from: Int64($0) * second, to: Int64($0 + 1) * second) * 10)) }
         #expect(Synthetic.diagnose(seconds, load: load).issues == [])
     }
 
@@ -210,11 +212,11 @@ import Testing
             Stage(name: "ramp", duration: .seconds(10), target: 100), Stage(name: "jump", duration: .zero, target: 300),
             Stage(name: "hold", duration: .seconds(5), target: 300),
         ])
-        let p = LoadProfile(load)
-        #expect(p.level(at: 5) == 50)
-        #expect(p.mean(from: 0, to: 10) == 50)
-        #expect(p.mean(from: 9.5, to: 10.5) == (0.5 * 97.5 + 0.5 * 300))
-        #expect(p.level(at: 99) == 300)
+        let p = ArrivalSchedule(load)
+        #expect(p.level(at: 5 * second) == 50)
+        #expect(p.meanLevel(from: 0, to: 10 * second) == 50)
+        #expect(p.meanLevel(from: 9 * second + second / 2, to: 10 * second + second / 2) == (0.5 * 97.5 + 0.5 * 300))
+        #expect(p.level(at: 99 * second) == 300)
     }
 
     // MARK: Target restarts

@@ -7,7 +7,7 @@ extension Diagnostics {
     /// the arrival schedule for `shortfallMinimumSeconds` in a row. At most one issue: the knee
     /// says more.
     static func targetSaturation(_ run: SecondSeries, load: LoadSpec, generatorSaturated: Bool) -> [RunIssue] {
-        let profile = LoadProfile(load)
+        let profile = ArrivalSchedule(load)
         let caveat = generatorSaturated ? " The generator was saturated too, so this may be its limit rather than the target's." : ""
         if var issue = knee(run, profile: profile, model: load.model) {
             issue.summary += caveat
@@ -20,17 +20,23 @@ extension Diagnostics {
         return []
     }
 
+    /// The planned level (arrivals per second, or users) over measured second `i`.
+    private static func plannedLevel(_ profile: ArrivalSchedule, second i: Int, warmup: Double) -> Double {
+        let start = Int64(((warmup + Double(i)) * 1e9).rounded())
+        return profile.meanLevel(from: start, to: start + 1_000_000_000)
+    }
+
     private static func level(_ v: Double, _ model: LoadModel) -> String {
         model == .open ? "\(Units.formatNumber(v))/s" : "\(Int(v.rounded())) users"
     }
 
     /// Throughput at ≥ `kneeThroughputShare` of its peak from some second on, while the load grew
     /// by `kneeLoadGrowth` beyond that second's level and p95 by `kneeLatencyGrowth`.
-    private static func knee(_ run: SecondSeries, profile: LoadProfile, model: LoadModel) -> RunIssue? {
+    private static func knee(_ run: SecondSeries, profile: ArrivalSchedule, model: LoadModel) -> RunIssue? {
         let T = DiagnosticThresholds.self
         let full = run.indices.filter { run.fractions[$0] >= 1 }
         guard full.count >= T.kneeMinimumSeconds else { return nil }
-        let load = full.map { profile.mean(from: run.warmup + Double($0), to: run.warmup + Double($0) + 1) }
+        let load = full.map { plannedLevel(profile, second: $0, warmup: run.warmup) }
         let requests = full.map { Double(run[$0].counters.requests) }
         // Three-second centred mean: one stalled second is not a plateau.
         let smoothed = requests.indices.map { i in
@@ -61,9 +67,9 @@ extension Diagnostics {
 
     /// Open model: the longest run of `shortfallMinimumSeconds`+ seconds that each completed
     /// less than `shortfallShare` of their planned arrivals.
-    private static func shortfall(_ run: SecondSeries, profile: LoadProfile) -> RunIssue? {
+    private static func shortfall(_ run: SecondSeries, profile: ArrivalSchedule) -> RunIssue? {
         let T = DiagnosticThresholds.self
-        let planned = run.indices.map { profile.mean(from: run.warmup + Double($0), to: run.warmup + Double($0) + 1) }
+        let planned = run.indices.map { plannedLevel(profile, second: $0, warmup: run.warmup) }
         let windows = runs(in: run.indices) { t in
             run.fractions[t] >= 1 && planned[t] >= 1 && Double(run[t].counters.requests) < T.shortfallShare * planned[t]
         }.filter { $0.count >= T.shortfallMinimumSeconds }
@@ -76,52 +82,5 @@ extension Diagnostics {
             summary: "The target fell behind the arrival schedule \(window(w)): \(Units.formatNumber(achieved.rounded()))/s completed against \(Units.formatNumber(plan.rounded()))/s planned (\(percent(share))).",
             evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "throughput", value: achieved, unit: "per_second",
                             threshold: T.shortfallShare * plan, reference: plan, detail: "\(percent(share)) of the plan"))
-    }
-}
-
-/// The scenario's load level over time (arrivals per second, or users): linear ramps from the
-/// level before each stage, a 0 s stage jumps, the last level holds past the end.
-struct LoadProfile {
-    private struct Segment {
-        var start: Double, end: Double, from: Double, to: Double
-    }
-    private var segments: [Segment] = []
-    private let initial: Double
-    private let final: Double
-    /// Where the level may bend: segment edges.
-    private var edges: [Double] { segments.flatMap { [$0.start, $0.end] } }
-
-    init(_ load: LoadSpec) {
-        initial = load.start
-        var t = 0.0, level = load.start
-        for stage in load.stages {
-            let d = stage.duration.seconds
-            if d > 0 { segments.append(Segment(start: t, end: t + d, from: level, to: stage.target)) }
-            level = stage.target
-            t += d
-        }
-        final = level
-    }
-
-    /// The level at `t` seconds on the scenario clock.
-    func level(at t: Double) -> Double {
-        guard let first = segments.first else { return final }
-        if t < first.start { return initial }
-        for s in segments where t < s.end {
-            if t < s.start { return s.from }
-            return s.from + (s.to - s.from) * (t - s.start) / (s.end - s.start)
-        }
-        return final
-    }
-
-    /// The mean level over [a, b): exact, since the level is linear between edges.
-    func mean(from a: Double, to b: Double) -> Double {
-        guard b > a else { return level(at: a) }
-        let cuts = ([a, b] + edges.filter { $0 > a && $0 < b }).sorted()
-        var area = 0.0
-        for (x0, x1) in zip(cuts, cuts.dropFirst()) where x1 > x0 {
-            area += (x1 - x0) * level(at: (x0 + x1) / 2)
-        }
-        return area / (b - a)
     }
 }

@@ -1,5 +1,3 @@
-import Core
-
 /// The load profile of a `LoadSpec` as arithmetic on the scenario clock: when the i-th arrival of
 /// the open model is due, and how many users the closed model runs at a time.
 ///
@@ -124,6 +122,13 @@ public struct ArrivalSchedule: Sendable, Hashable {
             return s.from + (s.to - s.from) * fraction
         }
         return segments[segments.count - 1].to
+    }
+
+    /// The mean level over [a, b) (scenario-clock nanoseconds, within the profile): planned
+    /// arrivals per second, or users, averaged over the window. Exact, as N is the level's integral.
+    public func meanLevel(from a: Int64, to b: Int64) -> Double {
+        guard b > a else { return level(at: a) }
+        return (cumulativeCount(at: b) - cumulativeCount(at: a)) / (Double(b - a) / 1e9)
     }
 
     /// Closed model: how many virtual users run at `t` (the level, rounded to the nearest user).
