@@ -35,13 +35,16 @@ let package = Package(
             "Core", "Metrics", "Analysis", "CLibXML2", "ReportTemplates",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        // Engine: SwiftNIO load generation, demo target, target process supervisor.
+        // epoll with nanosecond timeouts, eventfd and OpenSSL (Debian: libssl-dev) for the load
+        // engine's reactor: the same TLS library as wrk and nginx, on the socket itself.
+        .target(name: "CLoadIO", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        // Engine: the load generator (its own epoll reactor), demo target, target process
+        // supervisor; SwiftNIO for the demo target, probes and scrapes.
         .target(name: "Engine", dependencies: [
-            "Core", "Metrics",
+            "Core", "Metrics", "CLoadIO",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).

@@ -1,15 +1,12 @@
-import NIOCore
-import NIOSSL
-import NIOTLS
-
-/// One HTTP/1.1 connection slot of an event loop: the channel it currently has (a slot outlives
-/// its channels — it reconnects), the request on it, and its response parser.
+/// One HTTP/1.1 connection slot of a worker: the socket it currently has (a slot outlives its
+/// sockets — it reconnects), the request on it, and its response parser.
 ///
-/// Confined to its worker's event loop; `@unchecked Sendable` only so NIO's callbacks can carry it.
-final class ClientConnection: @unchecked Sendable {
+/// Confined to its worker's reactor thread.
+final class ClientConnection {
     enum State {
-        /// No channel; connects on demand.
+        /// No socket; connects on demand.
         case disconnected
+        /// TCP connect, then (https) the TLS handshake, under way.
         case connecting
         /// Connected, nothing in flight.
         case idle
@@ -26,8 +23,8 @@ final class ClientConnection: @unchecked Sendable {
         var bytesOut: Int
         /// Already retried once after an idle connection closed under it.
         var retried: Bool
-        /// Written on a channel that had served a request or sat idle: a server may have closed it
-        /// as idle just as we wrote, so an unanswered request on it is retried once.
+        /// Written on a connection that had served a request or sat idle: a server may have
+        /// closed it as idle just as we wrote, so an unanswered request on it is retried once.
         var reused: Bool
         /// When it times out (scenario clock; the worker's sweep checks it).
         var deadline: Int64
@@ -35,81 +32,70 @@ final class ClientConnection: @unchecked Sendable {
 
     let slot: Int
     var state = State.disconnected
-    var channel: Channel?
-    /// The channel's socket for direct sends (plain HTTP), or -1 (see `DirectSocket`).
-    var fd: CInt = -1
-    /// Tells a channel's late callbacks from the current one's.
-    var generation = 0
+    /// The socket (and TLS session) while there is one.
+    var transport: Transport?
+    /// TCP is connected; with TLS the handshake may still be going.
+    var tcpConnected = false
+    /// What epoll watches the socket for.
+    var interest: Reactor.Readiness = []
+    /// Tells a socket's late events from the current one's; part of its epoll token.
+    private(set) var generation: UInt32 = 0
     // Only ever touched from the owning loop, one access at a time: no dynamic exclusivity checks.
     @exclusivity(unchecked) var parser = HTTPResponseParser()
     var current: InFlight?
+    /// The part of the current request the socket has not taken yet.
+    @exclusivity(unchecked) var outbound: [UInt8] = []
+    var outboundOffset = 0
+    /// A TLS read needs the socket writable first (renegotiation, key update).
+    var readWantsWrite = false
     var requestsOnChannel = 0
-    /// When the channel last became free (scenario clock).
+    /// When the connection last became free (scenario clock).
     var idleSince: Int64 = 0
-    /// A request to send as soon as the connection is ready: a retry (open model).
+    /// A request to send as soon as the connection is ready: a retry, or one that found no socket.
     var pending: (arrival: Arrival, sentBefore: Bool)?
-    /// Completed when the current connect attempt ends, either way (pre-connect waits on it).
-    var attempt: EventLoopPromise<Void>?
-    /// When the current connect attempt began (scenario clock), for connect errors.
+    /// Called when the current connect attempt ends, either way (pre-connect waits on it).
+    var attempt: (() -> Void)?
+    /// When the current connect attempt began (scenario clock), for connect errors and timeouts.
     var connectStartedAt: Int64 = 0
 
     // Closed model: this connection is a virtual user.
     var active = false
     var parked = false
-    var thinkTask: Scheduled<Void>?
+    var thinkTask: ReactorTimer?
 
     init(slot: Int) { self.slot = slot }
 
-    /// Forgets the channel (late callbacks are ignored) and closes it.
-    func dropChannel() {
-        generation += 1
-        fd = -1
-        channel?.close(promise: nil)
-        channel = nil
+    /// The epoll token of the current socket: the slot and the generation.
+    var token: UInt64 { UInt64(slot) | UInt64(generation) << 32 }
+
+    /// Tells the slot and generation of a token apart.
+    static func split(_ token: UInt64) -> (slot: Int, generation: UInt32) {
+        (Int(token & 0xFFFF_FFFF), UInt32(truncatingIfNeeded: token >> 32))
+    }
+
+    var hasOutbound: Bool { outboundOffset < outbound.count }
+
+    /// A new socket is coming: late events of the old one are ignored from now on.
+    func nextGeneration() { generation &+= 1 }
+
+    /// Closes the socket, if any; the slot is then disconnected.
+    func disconnect() {
+        generation &+= 1
+        transport?.close()
+        transport = nil
+        tcpConnected = false
+        interest = []
+        outbound.removeAll(keepingCapacity: true)
+        outboundOffset = 0
+        readWantsWrite = false
         state = .disconnected
         requestsOnChannel = 0
     }
-}
 
-/// Forwards a channel's bytes and lifecycle to the worker that owns the connection.
-final class ClientHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let worker: LoopWorker
-    private let connection: ClientConnection
-    private let generation: Int
-
-    init(worker: LoopWorker, connection: ClientConnection, generation: Int) {
-        self.worker = worker
-        self.connection = connection
-        self.generation = generation
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        worker.received(connection, generation: generation, buffer: &buffer)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        worker.closed(connection, generation: generation)
-        context.fireChannelInactive()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if Self.isHandshakeCompleted(event) {
-            worker.ready(connection, generation: generation, channel: context.channel)
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    /// The TLS handshake finished: the connection can carry requests.
-    static func isHandshakeCompleted(_ event: Any) -> Bool {
-        if case .handshakeCompleted? = event as? TLSUserEvent { return true }
-        return false
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Every failure ends the channel; `channelInactive` classifies what it cost.
-        context.close(promise: nil)
+    /// Ends the current connect attempt's wait, if anyone waits.
+    func completeAttempt() {
+        let attempt = self.attempt
+        self.attempt = nil
+        attempt?()
     }
 }

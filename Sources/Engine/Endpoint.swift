@@ -13,6 +13,8 @@ public struct Endpoint: Sendable, Hashable {
     public var hostHeader: String
     /// A path prefix put before every request's path ("" or "/api").
     public var basePath: String
+    /// With `tls`: a PEM file of the certificates to trust instead of the system's roots.
+    public var caFile: String?
 
     public init(host: String, port: Int, tls: Bool = false, insecure: Bool = false, hostHeader: String? = nil, basePath: String = "") {
         self.host = host

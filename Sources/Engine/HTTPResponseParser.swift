@@ -79,6 +79,14 @@ struct HTTPResponseParser {
         return outcome
     }
 
+    /// Consumes bytes just read; reports a complete response as soon as its last byte is read.
+    @inline(__always)
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        bytesReceived += bytes.count
+        var consumed = 0
+        return feed(bytes, consumed: &consumed)
+    }
+
     private mutating func feed(_ raw: UnsafeRawBufferPointer, consumed i: inout Int) -> Outcome {
         let end = raw.count
         while i < end {

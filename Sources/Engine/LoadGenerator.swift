@@ -1,16 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Core
 import Foundation
 import Metrics
 import NIOCore
-import NIOPosix
-import NIOSSL
 
-/// Drives a scenario's load at an endpoint over HTTP/1.1 on SwiftNIO and measures it (SPEC §5).
+/// Drives a scenario's load at an endpoint over HTTP/1.1 and measures it (SPEC §5).
 ///
-/// One event loop group; each loop runs a worker with its share of the arrivals (open model) or
-/// users (closed model), its connections and its own `MetricsRecorder`, so the hot path takes no
-/// lock. Once a second the recorders' completed seconds are drained, merged and reduced; at the
-/// end the recorders are merged into a `RunMetrics`.
+/// One `Reactor` thread per `threads`; each runs a worker with its share of the arrivals (open
+/// model) or users (closed model), its connections and its own `MetricsRecorder`, so the hot
+/// path takes no lock. Once a second the recorders' completed seconds are drained, merged and
+/// reduced; at the end the recorders are merged into a `RunMetrics`.
 ///
 /// `pause()`, `resume()` and `stop()` may be called from any thread. A generator runs once.
 public final class LoadGenerator: Sendable {
@@ -32,7 +33,7 @@ public final class LoadGenerator: Sendable {
     private let clock = ScenarioClock()
 
     /// - Parameters:
-    ///   - threads: event loops (and recorders) to run the load on.
+    ///   - threads: reactor threads (and recorders) to run the load on.
     ///   - percentiles: percentiles the per-second series keeps, beyond the standard ones.
     public init(scenario: Scenario, endpoint: Endpoint, threads: Int = System.coreCount, percentiles: [Double] = standardPercentiles) {
         self.scenario = scenario
@@ -60,13 +61,9 @@ public final class LoadGenerator: Sendable {
         if let warning = DescriptorLimit.raise(toFit: max(load.connections, peakUsers)) {
             FileHandle.standardError.write(Data("stress-ci: warning: \(warning)\n".utf8))
         }
-        let address = try await Self.resolve(endpoint)
-        var tlsContext: NIOSSLContext?
-        if endpoint.tls {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if endpoint.insecure { tls.certificateVerification = .none }
-            tlsContext = try NIOSSLContext(configuration: tls)
-        }
+        let resolved = try await Self.resolve(endpoint)
+        let address = resolved.withSockAddr { ConnectAddress($0, length: $1) }
+        let tlsContext = endpoint.tls ? try TLSClientContext(insecure: endpoint.insecure, caFile: endpoint.caFile) : nil
         let isIPLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
         let schedule = ArrivalSchedule(load)
         let workerCount = load.model == .open ? max(1, min(threads, load.connections)) : threads
@@ -74,27 +71,28 @@ public final class LoadGenerator: Sendable {
             model: load.model, schedule: schedule,
             requests: scenario.requests.map { PreparedRequest($0, endpoint: endpoint, keepalive: load.keepalive) },
             mix: RequestMix(weights: scenario.requests.map(\.weight)),
-            address: address, tlsContext: tlsContext, serverHostname: isIPLiteral ? nil : endpoint.host,
+            address: address, tls: tlsContext, serverHostname: isIPLiteral ? nil : endpoint.host,
+            verifyHost: endpoint.insecure ? nil : endpoint.host, verifyHostIsIP: isIPLiteral,
             timeout: max(1_000_000, load.timeout.nanoseconds), think: max(0, load.think.nanoseconds),
             keepalive: load.keepalive, workerCount: workerCount, layout: layout)
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: workerCount)
-        let loops = Array(group.makeIterator())
+        var reactors: [Reactor] = []
+        do {
+            for i in 0..<workerCount { reactors.append(try Reactor(name: "stress-ci load \(i)")) }
+        } catch {
+            throw StressError(.internalError, "cannot start the load engine: \(error)")
+        }
         let workers = (0..<workerCount).map { i in
-            LoopWorker(index: i, loop: loops[i], config: config, clock: clock,
+            LoopWorker(index: i, reactor: reactors[i], config: config, clock: clock,
                        connections: Self.share(of: load.connections, part: i, parts: workerCount),
                        maxOutstanding: Self.share(of: load.maxInFlight, part: i, parts: workerCount))
         }
-
-        let result: RunResultMetrics
-        do {
-            result = try await drive(workers: workers, config: config, onSecond: onSecond)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        for reactor in reactors { reactor.start() }
+        defer {
+            // Every worker finished (or was abandoned) on its loop: no socket is left to report.
+            for reactor in reactors { reactor.shutdown() }
         }
-        try await group.shutdownGracefully()
-        return result
+        return await drive(workers: workers, config: config, onSecond: onSecond)
     }
 
     /// Freezes the scenario clock: no new arrivals and no user sends until `resume()`.
@@ -105,7 +103,7 @@ public final class LoadGenerator: Sendable {
             return c.workers
         }
         clock.pause()
-        for worker in workers { worker.loop.execute { worker.pause() } }
+        for worker in workers { worker.reactor.execute { worker.pause() } }
     }
 
     /// Continues the schedule where `pause()` stopped it.
@@ -117,7 +115,7 @@ public final class LoadGenerator: Sendable {
         }
         guard let workers else { return }
         clock.resume()
-        for worker in workers { worker.loop.execute { worker.resume() } }
+        for worker in workers { worker.reactor.execute { worker.resume() } }
     }
 
     /// Stops issuing load; requests in flight get up to their timeout; `run` then returns what
@@ -130,7 +128,7 @@ public final class LoadGenerator: Sendable {
             c.stoppedAt = now
             return c.workers
         }
-        for worker in workers { worker.loop.execute { worker.stop() } }
+        for worker in workers { worker.reactor.execute { worker.stop() } }
     }
 
     /// True while paused.
@@ -138,10 +136,12 @@ public final class LoadGenerator: Sendable {
 
     // MARK: - The run
 
-    private func drive(workers: [LoopWorker], config: WorkerConfig, onSecond: @escaping @Sendable (SecondStats) -> Void) async throws -> RunResultMetrics {
+    private func drive(workers: [LoopWorker], config: WorkerConfig, onSecond: @escaping @Sendable (SecondStats) -> Void) async -> RunResultMetrics {
         // Connections open before the clock starts, so the first arrivals do not pay for them.
         for worker in workers {
-            try await worker.loop.flatSubmit { worker.preconnect() }.get()
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                worker.reactor.execute { worker.preconnect { done.resume() } }
+            }
         }
         let startedAt = Date()
         let stoppedBeforeStart = control.withLock { c -> Bool in
@@ -151,7 +151,7 @@ public final class LoadGenerator: Sendable {
         clock.start()
         if control.withLock({ $0.paused }) { clock.pause() }
         for worker in workers {
-            worker.loop.execute {
+            worker.reactor.execute {
                 if stoppedBeforeStart { worker.stop() } else { worker.start() }
             }
         }
@@ -159,7 +159,9 @@ public final class LoadGenerator: Sendable {
         let collector = SecondCollector(workers: workers, layout: layout, onSecond: onSecond)
         let collecting = Task { await collector.collect(clock: clock, until: config.schedule.duration) }
         for worker in workers {
-            try await worker.finishedFuture.get()
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                worker.reactor.execute { worker.whenFinished { done.resume() } }
+            }
         }
         collecting.cancel()
         await collecting.value
@@ -174,7 +176,7 @@ public final class LoadGenerator: Sendable {
 
         var snapshots: [RecorderSnapshot] = []
         for worker in workers {
-            snapshots.append(try await worker.loop.submit { worker.recorder.snapshot() }.get())
+            snapshots.append(await worker.reactor.submit { worker.recorder.snapshot() })
         }
         let metrics = RunMetrics.merge(layout: layout, snapshots: snapshots, seconds: await collector.series,
                                        measuredDuration: .nanoseconds(measured))

@@ -1,8 +1,25 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Core
 import Metrics
-import NIOCore
-import NIOPosix
-import NIOSSL
+
+/// Where the workers connect: a resolved socket address, kept as the kernel wants it.
+final class ConnectAddress: @unchecked Sendable {
+    private var storage = sockaddr_storage()
+    let length: socklen_t
+
+    /// Copies `length` bytes of a `sockaddr`.
+    init(_ address: UnsafeRawPointer, length: Int) {
+        let count = min(length, MemoryLayout<sockaddr_storage>.size)
+        self.length = socklen_t(count)
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: count)) }
+    }
+
+    func withSockAddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) } }
+    }
+}
 
 /// What every worker of a run shares: the profile, the requests, where to connect, and limits.
 struct WorkerConfig: Sendable {
@@ -10,10 +27,13 @@ struct WorkerConfig: Sendable {
     var schedule: ArrivalSchedule
     var requests: [PreparedRequest]
     var mix: RequestMix
-    var address: SocketAddress
-    var tlsContext: NIOSSLContext?
+    var address: ConnectAddress
+    var tls: TLSClientContext?
     /// SNI name (nil for IP literals).
     var serverHostname: String?
+    /// The name (or IP address) the certificate must carry, when verifying.
+    var verifyHost: String?
+    var verifyHostIsIP = false
     var timeout: Int64
     var think: Int64
     var keepalive: Bool
@@ -21,28 +41,30 @@ struct WorkerConfig: Sendable {
     var layout: MetricsLayout
     /// How long a failed connect waits before the slot tries again.
     var connectBackoff: Int64 = 100_000_000
-    /// Plain-HTTP requests go straight to the socket (`DirectSocket`); off only to test the
-    /// NIO path.
-    var directSends = true
+    /// How long a connect (with TLS: and its handshake) may take.
+    var connectTimeout: Int64 { min(timeout, 10_000_000_000) }
 }
 
-/// The load of one event loop: its share of the arrivals (open model) or users (closed model),
-/// its connections, and its own `MetricsRecorder`.
+/// The load of one reactor thread: its share of the arrivals (open model) or users (closed
+/// model), its connections, and its own `MetricsRecorder`.
 ///
-/// Everything here runs on `loop`; it is `@unchecked Sendable` only so NIO's callbacks can carry
-/// it. Run control reaches it through `loop.execute`.
+/// Everything here runs on `reactor`'s thread; it is `@unchecked Sendable` only so run control
+/// can hand it over with `reactor.execute`.
 final class LoopWorker: @unchecked Sendable {
     let index: Int
-    let loop: EventLoop
+    let reactor: Reactor
     let config: WorkerConfig
     let clock: ScenarioClock
     let recorder: MetricsRecorder
-    // Everything below is touched only on `loop`, one access at a time: the hot path skips the
-    // runtime's dynamic exclusivity checks on what it mutates through calls.
+    // Everything below is touched only on the reactor's thread, one access at a time: the hot
+    // path skips the runtime's dynamic exclusivity checks on what it mutates through calls.
     @exclusivity(unchecked) private var rng: SplitMix64
-    private let allocator = ByteBufferAllocator()
     /// Outstanding requests (queued + in flight) beyond which arrivals are dropped.
     private let maxOutstanding: Int
+    /// Where every socket of this loop is read into: responses are parsed in place.
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    /// Where a request with templates is rendered.
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     @exclusivity(unchecked) private(set) var connections: [ClientConnection] = []
     /// Requests written (or being retried) and not yet finished.
@@ -52,12 +74,12 @@ final class LoopWorker: @unchecked Sendable {
     private var stopping = false
     private var paused = false
     private var finished = false
-    private let done: EventLoopPromise<Void>
+    private var onFinished: [() -> Void] = []
 
     // Open model.
     private var nextArrival: Int
     private var nextTime: Int64?
-    private var pacer: Scheduled<Void>?
+    private var pacer: ReactorTimer?
     @exclusivity(unchecked) private var queue = ArrivalQueue()
     @exclusivity(unchecked) private var idle: [ClientConnection] = []
     private var connecting = 0
@@ -65,58 +87,67 @@ final class LoopWorker: @unchecked Sendable {
     private var mayHaveDisconnected = true
     /// The last connect on this loop failed and none has succeeded since.
     private var unreachable = false
-    private var drainDeadline: Scheduled<Void>?
+    private var drainDeadline: ReactorTimer?
 
     // Closed model.
-    private var control: RepeatedTask?
+    private var control: RepeatingTimer?
 
-    /// Finds requests past their deadline: one repeated task per loop rather than a timer per
-    /// request.
-    private var timeoutSweep: RepeatedTask?
+    /// Finds requests past their deadline and connects past theirs: one repeating timer per loop
+    /// rather than a timer per request.
+    private var timeoutSweep: RepeatingTimer?
 
-    init(index: Int, loop: EventLoop, config: WorkerConfig, clock: ScenarioClock, connections: Int, maxOutstanding: Int) {
+    init(index: Int, reactor: Reactor, config: WorkerConfig, clock: ScenarioClock, connections: Int, maxOutstanding: Int) {
         self.index = index
-        self.loop = loop
+        self.reactor = reactor
         self.config = config
         self.clock = clock
         self.recorder = MetricsRecorder(layout: config.layout)
         self.rng = SplitMix64(seed: 0x5EED_0000 &+ UInt64(index) &* 0x9E37_79B9)
         self.maxOutstanding = max(1, maxOutstanding)
         self.nextArrival = index
-        self.done = loop.makePromise(of: Void.self)
+        self.readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         if config.model == .open {
             self.connections = (0..<max(1, connections)).map { ClientConnection(slot: $0) }
         }
+        reactor.onEvent = { [unowned(unsafe) self] token, readiness in
+            self.handle(token, readiness)
+        }
+    }
+
+    deinit {
+        readBuffer.deallocate()
     }
 
     /// Outstanding requests: in flight plus queued.
     var outstanding: Int { inFlight + queue.count }
 
-    /// Succeeds when the worker stopped issuing and every outstanding request finished.
-    var finishedFuture: EventLoopFuture<Void> { done.futureResult }
+    /// Calls `body` (on the loop) once the worker stopped issuing and every outstanding request
+    /// finished — at once if that already happened.
+    func whenFinished(_ body: @escaping () -> Void) {
+        if finished { body() } else { onFinished.append(body) }
+    }
 
     // MARK: - Run control (on the loop)
 
-    /// Opens the open model's connections before the clock starts; completes when every attempt
-    /// finished, whatever its outcome.
-    func preconnect() -> EventLoopFuture<Void> {
-        loop.assertInEventLoop()
-        guard config.model == .open else { return loop.makeSucceededVoidFuture() }
-        let futures = connections.map { connection -> EventLoopFuture<Void> in
-            let promise = loop.makePromise(of: Void.self)
-            connect(connection, completion: promise)
-            return promise.futureResult
+    /// Opens the open model's connections before the clock starts; calls `completion` when
+    /// every attempt finished, whatever its outcome.
+    func preconnect(_ completion: @escaping () -> Void) {
+        guard config.model == .open else { return completion() }
+        var remaining = connections.count
+        for connection in connections {
+            connect(connection) {
+                remaining -= 1
+                if remaining == 0 { completion() }
+            }
         }
-        return EventLoopFuture.andAllComplete(futures, on: loop)
     }
 
     func start() {
-        loop.assertInEventLoop()
         issuing = true
         started = true
         paused = clock.isPaused
         let interval = Self.sweepInterval(timeout: config.timeout)
-        timeoutSweep = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+        timeoutSweep = reactor.scheduleRepeated(initialDelay: interval, every: interval) { [self] in
             sweepTimeouts()
         }
         switch config.model {
@@ -124,21 +155,19 @@ final class LoopWorker: @unchecked Sendable {
             nextTime = config.schedule.arrivalTime(nextArrival)
             armPacer()
         case .closed:
-            control = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(10)) { [self] _ in
+            control = reactor.scheduleRepeated(initialDelay: 0, every: 10_000_000) { [self] in
                 adjustUsers()
             }
         }
     }
 
     func pause() {
-        loop.assertInEventLoop()
         paused = true
         pacer?.cancel()
         pacer = nil
     }
 
     func resume() {
-        loop.assertInEventLoop()
         paused = false
         guard issuing else { return }
         switch config.model {
@@ -155,7 +184,6 @@ final class LoopWorker: @unchecked Sendable {
 
     /// Stops issuing; what is in flight finishes or times out; queued arrivals are not sent.
     func stop() {
-        loop.assertInEventLoop()
         stopping = true
         _ = queue.removeAll()
         endIssuing()
@@ -179,7 +207,7 @@ final class LoopWorker: @unchecked Sendable {
             endIssuing()
             return
         }
-        pacer = loop.scheduleTask(in: .nanoseconds(wake - now)) { [self] in armPacer() }
+        pacer = reactor.schedule(in: wake - now) { [self] in armPacer() }
     }
 
     private func dispatch(_ arrival: Arrival) {
@@ -208,7 +236,7 @@ final class LoopWorker: @unchecked Sendable {
     private func connectIdleSlots(wanted: Int) {
         guard connecting < wanted, mayHaveDisconnected else { return }
         for connection in connections where connection.state == .disconnected {
-            connect(connection, completion: nil)
+            connect(connection)
             if connecting >= wanted { return }
         }
         mayHaveDisconnected = false
@@ -281,7 +309,7 @@ final class LoopWorker: @unchecked Sendable {
             inFlight += 1
             send(Arrival(request: config.mix.pick(using: &rng), scheduledAt: now), on: user, retried: false, now: now)
         case .disconnected:
-            connect(user, completion: nil)
+            connect(user)
         case .connecting, .busy, .backoff:
             break
         }
@@ -291,7 +319,7 @@ final class LoopWorker: @unchecked Sendable {
     private func userFinished(_ user: ClientConnection, now: Int64 = -1) {
         guard user.active, issuing else { return }
         if config.think > 0 {
-            user.thinkTask = loop.scheduleTask(in: .nanoseconds(config.think)) { [self] in
+            user.thinkTask = reactor.schedule(in: config.think) { [self] in
                 user.thinkTask = nil
                 userNext(user)
             }
@@ -302,66 +330,84 @@ final class LoopWorker: @unchecked Sendable {
 
     // MARK: - Connections
 
-    private func connect(_ connection: ClientConnection, completion: EventLoopPromise<Void>?) {
-        connection.generation += 1
-        let generation = connection.generation
+    /// Starts a connect on a slot without a socket; `completion` is called when the attempt ends
+    /// either way (with TLS: after the handshake).
+    private func connect(_ connection: ClientConnection, completion: (() -> Void)? = nil) {
+        if connection.transport != nil { connection.disconnect() }
+        connection.nextGeneration()
         connection.state = .connecting
+        connection.tcpConnected = false
         connection.connectStartedAt = clock.now()
         connecting += 1
-        let config = self.config
-        let bootstrap = ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(min(config.timeout, 10_000_000_000)))
-            .channelInitializer { [self] channel in
-                do {
-                    if let tls = config.tlsContext {
-                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: config.serverHostname)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(ClientHandler(worker: self, connection: connection, generation: generation))
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
-        if let completion {
-            // Completed when the attempt ends either way (TLS: after the handshake).
-            connection.attempt = completion
+        if let completion { connection.attempt = completion }
+        let started = config.address.withSockAddr { Transport.connect(to: $0, length: $1) }
+        guard let (transport, _) = started else {
+            // Refused at once (or out of descriptors): fail the way a later refusal would,
+            // from the loop rather than inside whatever asked for the connection.
+            failSoon(connection)
+            return
         }
-        bootstrap.connect(to: config.address).whenComplete { [self] result in
-            switch result {
-            case .success(let channel):
-                guard connection.generation == generation else {
-                    channel.close(promise: nil)
-                    return
-                }
-                connection.channel = channel
-                if config.tlsContext == nil {
-                    ready(connection, generation: generation, channel: channel)
-                }
-            case .failure:
-                if connection.generation == generation, connection.state == .connecting { connectFailed(connection) }
-            }
+        connection.transport = transport
+        // Writable when the connect completed, either way.
+        connection.interest = .writable
+        if !reactor.register(transport.fd, interest: .writable, token: connection.token) {
+            failSoon(connection)
         }
     }
 
+    /// Fails the current connect attempt on the next turn of the loop.
+    private func failSoon(_ connection: ClientConnection) {
+        let token = connection.token
+        reactor.schedule(in: 0) { [self] in
+            guard connection.token == token, connection.state == .connecting else { return }
+            connectFailed(connection)
+        }
+    }
+
+    /// A connecting socket is ready: finish the TCP connect, then the TLS handshake.
+    private func advanceConnect(_ connection: ClientConnection) {
+        guard var transport = connection.transport else { return }
+        if !connection.tcpConnected {
+            guard transport.connectSucceeded() else { return connectFailed(connection) }
+            connection.tcpConnected = true
+            if let tls = config.tls {
+                guard transport.startTLS(tls, serverName: config.serverHostname, checkHost: config.verifyHost,
+                                         checkIsIP: config.verifyHostIsIP)
+                else { return connectFailed(connection) }
+                connection.transport = transport
+            }
+        }
+        switch transport.handshake() {
+        case .done:
+            setInterest(connection, .readable)
+            ready(connection)
+        case .wantsRead:
+            setInterest(connection, .readable)
+        case .wantsWrite:
+            setInterest(connection, .writable)
+        case .failed:
+            connectFailed(connection)
+        }
+    }
+
+    @inline(__always)
+    private func setInterest(_ connection: ClientConnection, _ interest: Reactor.Readiness) {
+        guard connection.interest != interest, let transport = connection.transport else { return }
+        connection.interest = interest
+        reactor.reregister(transport.fd, interest: interest, token: connection.token)
+    }
+
     /// The connection can carry requests (TCP connected; TLS handshake done).
-    func ready(_ connection: ClientConnection, generation: Int, channel: Channel) {
-        guard connection.generation == generation, connection.state == .connecting else { return }
+    private func ready(_ connection: ClientConnection) {
+        guard connection.state == .connecting else { return }
         connecting -= 1
         unreachable = false
-        connection.channel = channel
-        // Found once per connection, here: for the open model that is before the clock starts
-        // (pre-connect), so the reflection never delays a scheduled send. A channel used once
-        // (keepalive: false) is not worth it.
-        connection.fd = config.tlsContext == nil && config.directSends && config.keepalive ? DirectSocket.descriptor(of: channel) : -1
         connection.requestsOnChannel = 0
         connection.state = .idle
         connection.idleSince = clock.now()
-        connection.attempt?.succeed()
-        connection.attempt = nil
+        connection.completeAttempt()
         if finished {
-            connection.dropChannel()
+            connection.disconnect()
             return
         }
         if let pending = connection.pending {
@@ -379,12 +425,9 @@ final class LoopWorker: @unchecked Sendable {
 
     private func connectFailed(_ connection: ClientConnection) {
         connecting -= 1
-        connection.generation += 1
-        connection.channel = nil
-        connection.fd = -1
+        connection.disconnect()
         connection.state = .backoff
-        connection.attempt?.succeed()
-        connection.attempt = nil
+        connection.completeAttempt()
         let now = clock.now()
         if let pending = connection.pending {
             connection.pending = nil
@@ -400,7 +443,7 @@ final class LoopWorker: @unchecked Sendable {
             unreachable = true
             failQueued(.connect)
         }
-        loop.scheduleTask(in: .nanoseconds(config.connectBackoff)) { [self] in
+        reactor.schedule(in: config.connectBackoff) { [self] in
             guard connection.state == .backoff else { return }
             connection.state = .disconnected
             mayHaveDisconnected = true
@@ -415,17 +458,18 @@ final class LoopWorker: @unchecked Sendable {
         checkDone()
     }
 
+    // MARK: - Requests
+
     /// - Parameter now: the scenario time if the caller just read it (-1: read it here).
     private func send(_ arrival: Arrival, on connection: ClientConnection, retried: Bool, now: Int64 = -1) {
-        guard let channel = connection.channel else {
+        guard let transport = connection.transport else {
             // Cannot happen for an idle connection; keep the request rather than lose it.
             connection.pending = (arrival, retried)
-            connect(connection, completion: nil)
+            connect(connection)
             return
         }
         let now = now >= 0 ? now : clock.now()
         let request = config.requests[arrival.request]
-        let bytes = request.encode(allocator: allocator, using: &rng)
         connection.parser.reset(expectsBody: request.expectsBody, captureBody: request.bodyNeedle != nil)
         connection.state = .busy
         connection.requestsOnChannel += 1
@@ -440,39 +484,143 @@ final class LoopWorker: @unchecked Sendable {
             sentAt = retried ? now : arrival.scheduledAt
         }
         arrival.scheduledAt = min(arrival.scheduledAt, sentAt)
-        // A channel opened for this very request and used at once cannot have been closed as idle.
+        // A connection opened for this very request and used at once cannot have been closed as idle.
         let satIdle = now - connection.idleSince >= 1_000_000
-        connection.current = ClientConnection.InFlight(
-            arrival: arrival, sentAt: sentAt, bytesOut: bytes.readableBytes, retried: retried,
-            reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
-        // The fast path: straight to the socket while the channel is open (a closed channel's
-        // descriptor number may already belong to another socket).
-        var sent = 0
-        if connection.fd >= 0 && channel.isActive && DirectSocket.send(bytes, on: connection.fd, sent: &sent) { return }
-        if sent > 0 {
-            var rest = bytes
-            rest.moveReaderIndex(forwardBy: sent)
-            channel.writeAndFlush(rest, promise: nil)
+        let bytesOut: Int
+        let result: Transport.WriteResult
+        if let constant = request.constant {
+            bytesOut = constant.count
+            result = constant.withUnsafeBytes { transport.write($0) }
+            if !Self.wroteAll(result, of: bytesOut) { keepUnsent(constant, after: result, on: connection) }
         } else {
-            channel.writeAndFlush(bytes, promise: nil)
+            request.render(into: &scratch, using: &rng)
+            bytesOut = scratch.count
+            result = scratch.withUnsafeBytes { transport.write($0) }
+            if !Self.wroteAll(result, of: bytesOut) { keepUnsent(scratch, after: result, on: connection) }
+        }
+        connection.current = ClientConnection.InFlight(
+            arrival: arrival, sentAt: sentAt, bytesOut: bytesOut, retried: retried,
+            reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
+    }
+
+    @inline(__always)
+    private static func wroteAll(_ result: Transport.WriteResult, of count: Int) -> Bool {
+        if case .wrote(let n) = result { return n == count }
+        return false
+    }
+
+    /// The socket took less than the whole request: keep the rest and wait until it is writable.
+    private func keepUnsent(_ bytes: [UInt8], after result: Transport.WriteResult, on connection: ClientConnection) {
+        switch result {
+        case .wrote(let n):
+            connection.outbound = Array(bytes[n...])
+            setInterest(connection, [.readable, .writable])
+        case .wouldBlock:
+            connection.outbound = bytes
+            setInterest(connection, [.readable, .writable])
+        case .failed:
+            // The socket is broken: what it cost is decided where a closed socket's is.
+            closeSoon(connection)
+        }
+        connection.outboundOffset = 0
+    }
+
+    private func flushOutbound(_ connection: ClientConnection) {
+        guard let transport = connection.transport else { return }
+        let offset = connection.outboundOffset
+        let result = connection.outbound.withUnsafeBytes { transport.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+        switch result {
+        case .wrote(let n):
+            connection.outboundOffset += n
+            if !connection.hasOutbound {
+                connection.outbound.removeAll(keepingCapacity: true)
+                connection.outboundOffset = 0
+                setInterest(connection, .readable)
+            }
+        case .wouldBlock:
+            break
+        case .failed:
+            closed(connection)
         }
     }
 
-    func received(_ connection: ClientConnection, generation: Int, buffer: inout ByteBuffer) {
-        guard connection.generation == generation, let request = connection.current?.arrival.request else { return }
-        switch connection.parser.feed(&buffer) {
+    /// Treats the connection as closed by the peer on the next turn of the loop.
+    private func closeSoon(_ connection: ClientConnection) {
+        let token = connection.token
+        reactor.schedule(in: 0) { [self] in
+            guard connection.token == token, connection.transport != nil else { return }
+            closed(connection)
+        }
+    }
+
+    // MARK: - Events
+
+    /// A registered socket is ready.
+    private func handle(_ token: UInt64, _ readiness: Reactor.Readiness) {
+        let slot = ClientConnection.split(token).slot
+        guard slot < connections.count else { return }
+        let connection = connections[slot]
+        guard connection.token == token, connection.transport != nil else { return }
+        switch connection.state {
+        case .connecting:
+            advanceConnect(connection)
+        case .idle, .busy:
+            if readiness.contains(.writable) {
+                if connection.hasOutbound {
+                    flushOutbound(connection)
+                } else if connection.readWantsWrite {
+                    connection.readWantsWrite = false
+                    setInterest(connection, .readable)
+                    readable(connection)
+                    return
+                }
+                guard connection.token == token else { return }
+            }
+            if readiness.contains(.readable) { readable(connection) }
+        case .disconnected, .backoff:
+            break
+        }
+    }
+
+    /// Reads what the socket has, and answers each complete response.
+    private func readable(_ connection: ClientConnection) {
+        let token = connection.token
+        while let transport = connection.transport {
+            switch transport.read(into: readBuffer.baseAddress!, count: readBuffer.count) {
+            case .bytes(let n):
+                received(connection, UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
+                // The response may have closed the socket, or the next request gone out on it.
+                guard connection.token == token else { return }
+                if transport.tls == nil ? n < readBuffer.count : !transport.hasBufferedInput { return }
+            case .wouldBlock(let wantsWrite):
+                if wantsWrite {
+                    connection.readWantsWrite = true
+                    setInterest(connection, [.readable, .writable])
+                }
+                return
+            case .closed, .failed:
+                closed(connection)
+                return
+            }
+        }
+    }
+
+    private func received(_ connection: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
+        // Bytes with nothing asked (a server's parting 408, say) are ignored.
+        guard let request = connection.current?.arrival.request else { return }
+        switch connection.parser.feed(bytes) {
         case .incomplete:
             return
         case .invalid:
             finish(connection, status: 0, error: .reset)
-            connection.dropChannel()
+            connection.disconnect()
             afterClose(connection)
         case .complete(let response):
             let now = clock.now()
             let error = config.requests[request].classify(status: response.status, body: response.body).errorClass
             finish(connection, status: response.status, error: error, now: now)
             if response.close || !config.keepalive {
-                connection.dropChannel()
+                connection.disconnect()
                 afterClose(connection)
             } else {
                 afterResponse(connection, now: now)
@@ -480,24 +628,18 @@ final class LoopWorker: @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: ClientConnection, generation: Int) {
-        guard connection.generation == generation else { return }
-        connection.generation += 1
-        connection.channel = nil
-        connection.fd = -1
+    /// The peer closed the socket, or it failed.
+    private func closed(_ connection: ClientConnection) {
+        let state = connection.state
+        if state == .connecting { return connectFailed(connection) }
+        connection.disconnect()
         mayHaveDisconnected = true
-        switch connection.state {
-        case .connecting:
-            connectFailed(connection)
+        switch state {
         case .idle:
             // The server closed an idle keep-alive connection: reconnect when needed.
-            connection.state = .disconnected
-            connection.requestsOnChannel = 0
             if let i = idle.firstIndex(where: { $0 === connection }) { idle.remove(at: i) }
             if config.model == .open && !queue.isEmpty { connectIdleSlots(wanted: queue.count) }
         case .busy:
-            connection.state = .disconnected
-            connection.requestsOnChannel = 0
             if case .complete(let response) = connection.parser.finishAtClose() {
                 let outcome = config.requests[connection.current?.arrival.request ?? 0].classify(status: response.status, body: response.body)
                 finish(connection, status: response.status, error: outcome.errorClass)
@@ -507,28 +649,32 @@ final class LoopWorker: @unchecked Sendable {
                 // closed it as idle while we wrote. Retry once on a fresh connection.
                 connection.current = nil
                 connection.pending = (current.arrival, true)
-                connect(connection, completion: nil)
+                connect(connection)
             } else {
                 finish(connection, status: 0, error: .reset)
                 afterClose(connection)
             }
-        case .disconnected, .backoff:
+        case .connecting, .disconnected, .backoff:
             break
         }
     }
 
     /// How often the sweep looks for timed-out requests: a tenth of the timeout, between 1 ms and
     /// 100 ms, so a timeout fires at most 10% (and 100 ms) late.
-    static func sweepInterval(timeout: Int64) -> TimeAmount {
-        .nanoseconds(min(100_000_000, max(1_000_000, timeout / 10)))
+    static func sweepInterval(timeout: Int64) -> Int64 {
+        min(100_000_000, max(1_000_000, timeout / 10))
     }
 
     private func sweepTimeouts() {
         let now = clock.now()
         for connection in connections {
+            if connection.state == .connecting {
+                if now - connection.connectStartedAt >= config.connectTimeout { connectFailed(connection) }
+                continue
+            }
             guard let current = connection.current, current.deadline <= now else { continue }
             finish(connection, status: 0, error: .timeout)
-            connection.dropChannel()
+            connection.disconnect()
             afterClose(connection)
         }
     }
@@ -581,7 +727,7 @@ final class LoopWorker: @unchecked Sendable {
         for user in connections where user.active { deactivate(user) }
         if wasIssuing && !queue.isEmpty && drainDeadline == nil {
             // Queued arrivals get at most one timeout after the end to find a connection.
-            drainDeadline = loop.scheduleTask(in: .nanoseconds(config.timeout)) { [self] in
+            drainDeadline = reactor.schedule(in: config.timeout) { [self] in
                 failQueued(.timeout)
                 checkDone()
             }
@@ -593,28 +739,34 @@ final class LoopWorker: @unchecked Sendable {
         guard !issuing, !finished, inFlight == 0, queue.isEmpty else { return }
         // Before `start` (pre-connect), nothing was issued yet.
         guard started || stopping else { return }
+        finish()
+    }
+
+    /// Closes every socket and tells whoever waits that the worker is done.
+    private func finish() {
         finished = true
         drainDeadline?.cancel()
         timeoutSweep?.cancel()
         timeoutSweep = nil
         for connection in connections {
             connection.thinkTask?.cancel()
-            connection.attempt?.succeed()
-            connection.attempt = nil
-            connection.dropChannel()
+            connection.completeAttempt()
+            if connection.state == .connecting { connecting -= 1 }
+            connection.disconnect()
         }
         idle.removeAll()
-        done.succeed()
+        let waiting = onFinished
+        onFinished = []
+        for body in waiting { body() }
     }
 
-    /// Completes the run's promise if it never started (setup failed).
+    /// Ends the worker if it never started (setup failed), closing what pre-connect opened.
     func abandon() {
-        loop.assertInEventLoop()
         issuing = false
         stopping = true
         _ = queue.removeAll()
         pacer?.cancel()
         control?.cancel()
-        checkDone()
+        if !finished { finish() }
     }
 }

@@ -1,6 +1,5 @@
 import Core
 import Metrics
-import NIOCore
 
 /// One request of the mix, ready to write: the whole request pre-encoded once when its templates
 /// are constant, otherwise the constant parts pre-rendered and only the random parts rendered
@@ -16,7 +15,8 @@ final class PreparedRequest: Sendable {
     /// `expect.bodyContains` as bytes; the parser keeps the body only when this is set.
     let bodyNeedle: [UInt8]?
 
-    private let constant: ByteBuffer?
+    /// The whole request, when nothing in it varies.
+    let constant: [UInt8]?
     private let requestLinePrefix: String
     private let path: Template
     private let fixedHeaders: String
@@ -46,7 +46,8 @@ final class PreparedRequest: Sendable {
                 templated.append((header.name, header.value))
             }
         }
-        fixed += keepalive ? "Connection: keep-alive\r\n" : "Connection: close\r\n"
+        // HTTP/1.1 keeps connections alive unless told otherwise: only a close is said.
+        if !keepalive { fixed += "Connection: close\r\n" }
         fixedHeaders = fixed
         templatedHeaders = templated
         body = spec.body
@@ -54,7 +55,7 @@ final class PreparedRequest: Sendable {
 
         if spec.path.isConstant && templated.isEmpty && (spec.body?.isConstant ?? true) {
             var rng = SplitMix64(seed: 0)  // constant templates draw nothing
-            var buffer = ByteBufferAllocator().buffer(capacity: 256)
+            var buffer: [UInt8] = []
             Self.write(into: &buffer, prefix: requestLinePrefix, path: spec.path.render(using: &rng), headers: fixed,
                        templated: [], body: spec.body?.render(using: &rng), contentLength: sendsContentLength)
             constant = buffer
@@ -63,35 +64,38 @@ final class PreparedRequest: Sendable {
         }
     }
 
-    /// The bytes of one send. Constant requests share one buffer (copy-on-write, never copied).
-    func encode<G: RandomNumberGenerator>(allocator: ByteBufferAllocator, using rng: inout G) -> ByteBuffer {
-        if let constant { return constant }
+    /// Renders a request whose templates vary (`constant` is nil) into `buffer`, replacing
+    /// what it held; only the templated parts are rendered.
+    func render<G: RandomNumberGenerator>(into buffer: inout [UInt8], using rng: inout G) {
+        buffer.removeAll(keepingCapacity: true)
+        if let constant {
+            buffer.append(contentsOf: constant)
+            return
+        }
         let renderedPath = path.render(using: &rng)
         let headers = templatedHeaders.map { ($0.name, $0.value.render(using: &rng)) }
         let renderedBody = body?.render(using: &rng)
-        var buffer = allocator.buffer(capacity: 256 + (renderedBody?.utf8.count ?? 0))
         Self.write(into: &buffer, prefix: requestLinePrefix, path: renderedPath, headers: fixedHeaders,
                    templated: headers, body: renderedBody, contentLength: sendsContentLength)
-        return buffer
     }
 
-    private static func write(into buffer: inout ByteBuffer, prefix: String, path: String, headers: String,
+    private static func write(into buffer: inout [UInt8], prefix: String, path: String, headers: String,
                               templated: [(String, String)], body: String?, contentLength: Bool) {
-        buffer.writeString(prefix)
-        buffer.writeString(path.isEmpty ? "/" : path)
-        buffer.writeString(" HTTP/1.1\r\n")
-        buffer.writeString(headers)
+        buffer.append(contentsOf: prefix.utf8)
+        buffer.append(contentsOf: (path.isEmpty ? "/" : path).utf8)
+        buffer.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        buffer.append(contentsOf: headers.utf8)
         for (name, value) in templated {
-            buffer.writeString(name)
-            buffer.writeString(": ")
-            buffer.writeString(value)
-            buffer.writeString("\r\n")
+            buffer.append(contentsOf: name.utf8)
+            buffer.append(contentsOf: ": ".utf8)
+            buffer.append(contentsOf: value.utf8)
+            buffer.append(contentsOf: "\r\n".utf8)
         }
         if contentLength {
-            buffer.writeString("Content-Length: \(body?.utf8.count ?? 0)\r\n")
+            buffer.append(contentsOf: "Content-Length: \(body?.utf8.count ?? 0)\r\n".utf8)
         }
-        buffer.writeString("\r\n")
-        if let body { buffer.writeString(body) }
+        buffer.append(contentsOf: "\r\n".utf8)
+        if let body { buffer.append(contentsOf: body.utf8) }
     }
 
     private static func renderConstant(_ template: Template) -> String {

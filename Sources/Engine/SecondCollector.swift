@@ -1,5 +1,4 @@
 import Metrics
-import NIOCore
 
 /// Once a second of the scenario clock, drains every worker's completed seconds, merges them,
 /// reduces them to `SecondStats` and hands them on. Only the reduced statistics are kept.
@@ -46,9 +45,9 @@ actor SecondCollector {
         var buckets: [Int: SecondBucket] = [:]
         var inFlight = 0
         for worker in workers {
-            guard let (drained, outstanding) = try? await worker.loop.submit({
+            let (drained, outstanding) = await worker.reactor.submit {
                 (worker.recorder.drainSeconds(before: second), worker.outstanding)
-            }).get() else { continue }
+            }
             inFlight += outstanding
             for bucket in drained {
                 buckets[bucket.second, default: SecondBucket(second: bucket.second, requests: layout.requestNames.count)].add(bucket)

@@ -57,6 +57,10 @@ final class RawServer: Sendable {
         case closeAfter(Int)
         /// No length: the body ends when the server closes.
         case untilClose
+        /// A `Content-Length` body of this many bytes (more than one read), ending in `END`.
+        case largeBody(Int)
+        /// Accepts connections and reads, never answers (and never speaks TLS).
+        case silent
     }
 
     private let server: LoopbackServer
@@ -185,6 +189,11 @@ private final class RawHandler: ChannelInboundHandler {
         case .untilClose:
             write(context, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nstreamed until close")
             context.close(promise: nil)
+        case .largeBody(let size):
+            let body = String(repeating: "x", count: max(0, size - 3)) + "END"
+            write(context, "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        case .silent:
+            break
         }
     }
 

@@ -1,0 +1,122 @@
+#define _GNU_SOURCE
+#include "CLoadIO.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int cload_poller_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int add) {
+    struct epoll_event event = {0};
+    if (interest & CLOAD_READABLE) event.events |= EPOLLIN | EPOLLRDHUP;
+    if (interest & CLOAD_WRITABLE) event.events |= EPOLLOUT;
+    event.data.u64 = token;
+    return epoll_ctl(poller, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
+}
+
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441
+#endif
+
+static int have_pwait2 = 1;
+
+int cload_poller_wait(int poller, cload_event *out, int max, int64_t timeout_ns) {
+    struct epoll_event events[512];
+    if (max > 512) max = 512;
+    int n;
+    if (timeout_ns >= 0 && have_pwait2) {
+        struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+        n = (int)syscall(SYS_epoll_pwait2, poller, events, max, &ts, NULL, 0);
+        if (n < 0 && errno == ENOSYS) {
+            have_pwait2 = 0;
+            return cload_poller_wait(poller, out, max, timeout_ns);
+        }
+    } else {
+        int ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
+        n = epoll_wait(poller, events, max, ms);
+    }
+    for (int i = 0; i < n; i++) {
+        uint32_t e = events[i].events, mapped = 0;
+        if (e & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) mapped |= CLOAD_READABLE;
+        if (e & EPOLLOUT) mapped |= CLOAD_WRITABLE;
+        if (e & EPOLLERR) mapped |= CLOAD_ERROR | CLOAD_READABLE;
+        out[i].token = events[i].data.u64;
+        out[i].events = mapped;
+    }
+    return n;
+}
+
+int cload_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int cload_tcp_connect(const struct sockaddr *address, socklen_t length, int *in_progress) {
+    *in_progress = 0;
+    int fd = socket(address->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, address, length) == 0) return fd;
+    if (errno == EINPROGRESS) {
+        *in_progress = 1;
+        return fd;
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+int cload_socket_error(int fd) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return errno;
+    return error;
+}
+
+SSL_CTX *cload_tls_context(int verify, const char *ca_file) {
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    if (!context) return NULL;
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    // Read whole records (and more) per read(2), not a header and then a body.
+    SSL_CTX_set_read_ahead(context, 1);
+    SSL_CTX_set_mode(context, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (verify) {
+        int loaded = ca_file ? SSL_CTX_load_verify_locations(context, ca_file, NULL)
+                             : SSL_CTX_set_default_verify_paths(context);
+        if (loaded != 1) {
+            SSL_CTX_free(context);
+            return NULL;
+        }
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
+    } else {
+        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
+    }
+    static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+    SSL_CTX_set_alpn_protos(context, alpn, sizeof alpn);
+    return context;
+}
+
+SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip) {
+    SSL *ssl = SSL_new(context);
+    if (!ssl) return NULL;
+    if (SSL_set_fd(ssl, fd) != 1) goto fail;
+    SSL_set_connect_state(ssl);
+    if (server_name && SSL_set_tlsext_host_name(ssl, server_name) != 1) goto fail;
+    if (check_host) {
+        if (check_is_ip) {
+            if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), check_host) != 1) goto fail;
+        } else if (SSL_set1_host(ssl, check_host) != 1) {
+            goto fail;
+        }
+    }
+    return ssl;
+fail:
+    SSL_free(ssl);
+    return NULL;
+}

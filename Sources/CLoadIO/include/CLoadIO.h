@@ -1,0 +1,50 @@
+// The load engine's view of the operating system: epoll with nanosecond timeouts, eventfd, and
+// the OpenSSL calls that OpenSSL spells as macros (which Swift cannot call).
+#ifndef CLOADIO_H
+#define CLOADIO_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+/// One ready descriptor: the token it was registered with and what it is ready for.
+typedef struct {
+    uint64_t token;
+    uint32_t events;
+} cload_event;
+
+enum {
+    CLOAD_READABLE = 1,   // EPOLLIN, or EPOLLHUP / EPOLLRDHUP: a read tells what happened
+    CLOAD_WRITABLE = 2,   // EPOLLOUT
+    CLOAD_ERROR = 4,      // EPOLLERR
+};
+
+/// An epoll instance (close-on-exec), or -1.
+int cload_poller_create(void);
+/// Adds (add != 0) or changes a descriptor's interest: `interest` is CLOAD_READABLE | CLOAD_WRITABLE.
+int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int add);
+/// Waits up to `timeout_ns` (negative: forever) and fills at most `max` events; the count, or -1.
+/// Uses epoll_pwait2 (Linux 5.11+) for sub-millisecond timeouts; older kernels round up to 1 ms.
+int cload_poller_wait(int poller, cload_event *events, int max, int64_t timeout_ns);
+
+/// A non-blocking, close-on-exec eventfd, or -1.
+int cload_eventfd(void);
+
+/// A non-blocking, close-on-exec TCP socket with TCP_NODELAY, connecting to `address`: returns
+/// the descriptor and sets *in_progress when the connect completes later (writable), or -1 with
+/// errno set.
+int cload_tcp_connect(const struct sockaddr *address, socklen_t length, int *in_progress);
+/// The pending error of a connecting socket (0: connected).
+int cload_socket_error(int fd);
+
+/// A client context: TLS 1.2+, read-ahead on, partial writes off. `verify`: check the peer's
+/// chain against the certificates in `ca_file` (PEM), or the system's roots when it is NULL.
+/// NULL on failure (ERR_get_error tells why).
+SSL_CTX *cload_tls_context(int verify, const char *ca_file);
+/// A session on `fd`, client side, with SNI `server_name` (NULL: none) and, when verifying, the
+/// name or IP address the certificate must carry (`check_host`, NULL: none). NULL on failure.
+SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip);
+
+#endif
