@@ -2,6 +2,8 @@
 #include "CLoadIO.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -51,6 +53,13 @@ int cload_poller_wait(int poller, cload_event *out, int max, int64_t timeout_ns)
         out[i].events = mapped;
     }
     return n;
+}
+
+void cload_thread_name(const char *name) {
+    char short_name[16];
+    strncpy(short_name, name, sizeof short_name - 1);
+    short_name[sizeof short_name - 1] = 0;
+    pthread_setname_np(pthread_self(), short_name);
 }
 
 int cload_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

@@ -78,7 +78,7 @@ public final class LoadGenerator: Sendable {
 
         var reactors: [Reactor] = []
         do {
-            for i in 0..<workerCount { reactors.append(try Reactor(name: "stress-ci load \(i)")) }
+            for i in 0..<workerCount { reactors.append(try Reactor(name: "stress-ci-load\(i)")) }
         } catch {
             throw StressError(.internalError, "cannot start the load engine: \(error)")
         }

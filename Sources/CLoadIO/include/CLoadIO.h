@@ -29,6 +29,9 @@ int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int 
 /// Uses epoll_pwait2 (Linux 5.11+) for sub-millisecond timeouts; older kernels round up to 1 ms.
 int cload_poller_wait(int poller, cload_event *events, int max, int64_t timeout_ns);
 
+/// Names the calling thread (the first 15 bytes show in `top -H` and /proc).
+void cload_thread_name(const char *name);
+
 /// A non-blocking, close-on-exec eventfd, or -1.
 int cload_eventfd(void);
 

@@ -72,7 +72,6 @@ final class Reactor: @unchecked Sendable {
     /// Starts the loop's thread.
     func start() {
         let thread = Thread { [self] in run() }
-        thread.name = name
         thread.stackSize = 1 << 20
         self.thread = thread
         thread.start()
@@ -161,6 +160,7 @@ final class Reactor: @unchecked Sendable {
     // MARK: - The loop
 
     private func run() {
+        cload_thread_name(name)
         let capacity = 512
         let events = UnsafeMutablePointer<cload_event>.allocate(capacity: capacity)
         defer {
