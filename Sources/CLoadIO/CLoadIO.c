@@ -88,6 +88,21 @@ int cload_socket_error(int fd) {
     return error;
 }
 
+void cload_tls_resume_clear(cload_tls_resume *resume) {
+    if (resume->session) SSL_SESSION_free(resume->session);
+    resume->session = NULL;
+}
+
+// OpenSSL hands over each session (TLS 1.3: each ticket) the server sends; it is kept in the
+// connection slot's `cload_tls_resume`, replacing the one before.
+static int keep_new_session(SSL *ssl, SSL_SESSION *session) {
+    cload_tls_resume *resume = SSL_get_app_data(ssl);
+    if (!resume) return 0;
+    if (resume->session) SSL_SESSION_free(resume->session);
+    resume->session = session;
+    return 1;  // the reference is ours now
+}
+
 SSL_CTX *cload_tls_context(int verify, const char *ca_file) {
     SSL_CTX *context = SSL_CTX_new(TLS_client_method());
     if (!context) return NULL;
@@ -106,16 +121,22 @@ SSL_CTX *cload_tls_context(int verify, const char *ca_file) {
     } else {
         SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
     }
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(context, keep_new_session);
     static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
     SSL_CTX_set_alpn_protos(context, alpn, sizeof alpn);
     return context;
 }
 
-SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip) {
+SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip,
+                       cload_tls_resume *resume) {
     SSL *ssl = SSL_new(context);
     if (!ssl) return NULL;
     if (SSL_set_fd(ssl, fd) != 1) goto fail;
     SSL_set_connect_state(ssl);
+    SSL_set_app_data(ssl, resume);
+    // A session that cannot be offered (expired, another protocol) means a full handshake.
+    if (resume && resume->session && SSL_set_session(ssl, resume->session) != 1) cload_tls_resume_clear(resume);
     if (server_name && SSL_set_tlsext_host_name(ssl, server_name) != 1) goto fail;
     if (check_host) {
         if (check_is_ip) {

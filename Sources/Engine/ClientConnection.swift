@@ -1,3 +1,5 @@
+import CLoadIO
+
 /// One HTTP/1.1 connection slot of a worker: the socket it currently has (a slot outlives its
 /// sockets — it reconnects), the request on it, and its response parser.
 ///
@@ -63,7 +65,21 @@ final class ClientConnection {
     var parked = false
     var thinkTask: ReactorTimer?
 
-    init(slot: Int) { self.slot = slot }
+    /// The TLS session to resume on the next connection (https).
+    let tlsResume: UnsafeMutablePointer<cload_tls_resume>
+
+    init(slot: Int) {
+        self.slot = slot
+        tlsResume = .allocate(capacity: 1)
+        tlsResume.initialize(to: cload_tls_resume(session: nil))
+    }
+
+    deinit {
+        // The TLS session refers to `tlsResume`: it goes first.
+        transport?.close()
+        cload_tls_resume_clear(tlsResume)
+        tlsResume.deallocate()
+    }
 
     /// The epoll token of the current socket: the slot and the generation.
     var token: UInt64 { UInt64(slot) | UInt64(generation) << 32 }

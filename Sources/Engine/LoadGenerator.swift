@@ -175,14 +175,24 @@ public final class LoadGenerator: Sendable {
         await collector.drain(before: lastSecond)
 
         var snapshots: [RecorderSnapshot] = []
+        var opened = 0
+        var resumed = 0
         for worker in workers {
-            snapshots.append(await worker.reactor.submit { worker.recorder.snapshot() })
+            let (snapshot, connections, sessions) = await worker.reactor.submit {
+                (worker.recorder.snapshot(), worker.connectionsOpened, worker.tlsSessionsResumed)
+            }
+            snapshots.append(snapshot)
+            opened += connections
+            resumed += sessions
         }
         let metrics = RunMetrics.merge(layout: layout, snapshots: snapshots, seconds: await collector.series,
                                        measuredDuration: .nanoseconds(measured))
         control.withLock { $0.workers = [] }
-        return RunResultMetrics(metrics: metrics, stoppedEarly: stoppedEarly, startedAt: startedAt, endedAt: Date(),
-                                pausedDuration: clock.pausedDuration, scenarioEnd: .nanoseconds(scenarioEnd))
+        var result = RunResultMetrics(metrics: metrics, stoppedEarly: stoppedEarly, startedAt: startedAt, endedAt: Date(),
+                                      pausedDuration: clock.pausedDuration, scenarioEnd: .nanoseconds(scenarioEnd))
+        result.connectionsOpened = opened
+        result.tlsSessionsResumed = resumed
+        return result
     }
 
     private static func share(of total: Int, part: Int, parts: Int) -> Int {

@@ -69,6 +69,10 @@ final class LoopWorker: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var connections: [ClientConnection] = []
     /// Requests written (or being retried) and not yet finished.
     private(set) var inFlight = 0
+    /// Connections that became ready (TCP connected, TLS handshake done), and of those the TLS
+    /// handshakes that resumed a session.
+    private(set) var connectionsOpened = 0
+    private(set) var tlsSessionsResumed = 0
     private var issuing = false
     private var started = false
     private var stopping = false
@@ -372,13 +376,14 @@ final class LoopWorker: @unchecked Sendable {
             connection.tcpConnected = true
             if let tls = config.tls {
                 guard transport.startTLS(tls, serverName: config.serverHostname, checkHost: config.verifyHost,
-                                         checkIsIP: config.verifyHostIsIP)
+                                         checkIsIP: config.verifyHostIsIP, resume: connection.tlsResume)
                 else { return connectFailed(connection) }
                 connection.transport = transport
             }
         }
         switch transport.handshake() {
         case .done:
+            if transport.resumedSession { tlsSessionsResumed += 1 }
             setInterest(connection, .readable)
             ready(connection)
         case .wantsRead:
@@ -401,6 +406,7 @@ final class LoopWorker: @unchecked Sendable {
     private func ready(_ connection: ClientConnection) {
         guard connection.state == .connecting else { return }
         connecting -= 1
+        connectionsOpened += 1
         unreachable = false
         connection.requestsOnChannel = 0
         connection.state = .idle

@@ -14,6 +14,11 @@ public struct RunResultMetrics: Sendable {
     public var pausedDuration: Duration
     /// The scenario clock when issuing ended (the end of the stages, or the stop).
     public var scenarioEnd: Duration
+    /// Connections the load opened (TCP connected and, for https, the handshake done), warmup
+    /// included.
+    public var connectionsOpened = 0
+    /// Of those, https handshakes that resumed the slot's previous TLS session.
+    public var tlsSessionsResumed = 0
 
     public init(metrics: RunMetrics, stoppedEarly: Bool, startedAt: Date, endedAt: Date, pausedDuration: Duration, scenarioEnd: Duration) {
         self.metrics = metrics

@@ -66,6 +66,23 @@ import Testing
         #expect(c.errors.total == 0, "\(c.errors)")
     }
 
+    /// A new connection per request over https: each slot resumes the TLS session its previous
+    /// connection got, as browsers and wrk do, rather than paying a full handshake every time.
+    @Test func connectionChurnOverTLSResumesSessions() async throws {
+        let server = try await DemoServer.start(
+            options: DemoTargetOptions(), tls: DemoServer.TLSIdentity(certificatePEM: testCertificatePEM, privateKeyPEM: testPrivateKeyPEM))
+        defer { Task { try? await server.stop() } }
+        let (result, _) = try await runLoad(makeScenario(level: 100, seconds: 1, connections: 4, keepalive: false),
+                                            port: server.port, tls: true, insecure: true, threads: 1)
+        let c = result.metrics.cell().counters
+        #expect(c.requests == 100)
+        #expect(c.errors.total == 0, "\(c.errors)")
+        // Pre-connect opens 4, then one per request.
+        #expect(result.connectionsOpened >= 100)
+        // All but each slot's first handshake can resume.
+        #expect(result.tlsSessionsResumed >= 90, "\(result.tlsSessionsResumed) of \(result.connectionsOpened)")
+    }
+
     @Test func aMissingCAFileIsAnInvalidInput() async throws {
         var endpoint = Endpoint(host: "127.0.0.1", port: 1, tls: true)
         endpoint.caFile = "/nonexistent/ca.pem"

@@ -42,12 +42,24 @@ int cload_tcp_connect(const struct sockaddr *address, socklen_t length, int *in_
 /// The pending error of a connecting socket (0: connected).
 int cload_socket_error(int fd);
 
-/// A client context: TLS 1.2+, read-ahead on, partial writes off. `verify`: check the peer's
+/// Where a connection slot keeps the TLS session its server last gave it, to resume it on the
+/// slot's next connection (as browsers and wrk do). Starts zeroed.
+typedef struct {
+    SSL_SESSION *session;
+} cload_tls_resume;
+
+/// Frees the kept session, if any.
+void cload_tls_resume_clear(cload_tls_resume *resume);
+
+/// A client context: TLS 1.2+, read-ahead on, partial writes off, client-side session caching
+/// into each session's `cload_tls_resume`. `verify`: check the peer's
 /// chain against the certificates in `ca_file` (PEM), or the system's roots when it is NULL.
 /// NULL on failure (ERR_get_error tells why).
 SSL_CTX *cload_tls_context(int verify, const char *ca_file);
 /// A session on `fd`, client side, with SNI `server_name` (NULL: none) and, when verifying, the
-/// name or IP address the certificate must carry (`check_host`, NULL: none). NULL on failure.
-SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip);
+/// name or IP address the certificate must carry (`check_host`, NULL: none). It offers the
+/// session kept in `resume` (NULL: none) and keeps the server's new one there. NULL on failure.
+SSL *cload_tls_session(SSL_CTX *context, int fd, const char *server_name, const char *check_host, int check_is_ip,
+                       cload_tls_resume *resume);
 
 #endif

@@ -77,9 +77,17 @@ struct Transport {
     func connectSucceeded() -> Bool { cload_socket_error(fd) == 0 }
 
     /// Puts a TLS session over the connected socket; false when OpenSSL refuses.
-    mutating func startTLS(_ context: TLSClientContext, serverName: String?, checkHost: String?, checkIsIP: Bool) -> Bool {
-        tls = cload_tls_session(context.context, fd, serverName, checkHost, checkIsIP ? 1 : 0)
+    /// `resume` offers the session kept there, and keeps the server's next one.
+    mutating func startTLS(_ context: TLSClientContext, serverName: String?, checkHost: String?, checkIsIP: Bool,
+                           resume: UnsafeMutablePointer<cload_tls_resume>?) -> Bool {
+        tls = cload_tls_session(context.context, fd, serverName, checkHost, checkIsIP ? 1 : 0, resume)
         return tls != nil
+    }
+
+    /// After the handshake: the server accepted the offered session (no full handshake).
+    var resumedSession: Bool {
+        guard let tls else { return false }
+        return SSL_session_reused(tls) == 1
     }
 
     /// Advances the TLS handshake.
@@ -162,7 +170,12 @@ struct Transport {
 
     /// Closes the socket (which also takes it out of epoll) and frees the TLS session.
     func close() {
-        if let tls { SSL_free(tls) }
+        if let tls {
+            // Counted as shut down (no close_notify is sent: the response is complete or the
+            // connection is broken), so OpenSSL does not mark the session unresumable.
+            SSL_set_shutdown(tls, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN)
+            SSL_free(tls)
+        }
         _ = Glibc.close(fd)
     }
 }
