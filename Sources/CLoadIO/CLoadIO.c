@@ -1,4 +1,7 @@
 #define _GNU_SOURCE
+#ifndef __linux__
+#error "stress-ci's load engine is built on epoll and eventfd: it builds on Linux only"
+#endif
 #include "CLoadIO.h"
 
 #include <errno.h>

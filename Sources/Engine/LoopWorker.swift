@@ -765,14 +765,4 @@ final class LoopWorker: @unchecked Sendable {
         onFinished = []
         for body in waiting { body() }
     }
-
-    /// Ends the worker if it never started (setup failed), closing what pre-connect opened.
-    func abandon() {
-        issuing = false
-        stopping = true
-        _ = queue.removeAll()
-        pacer?.cancel()
-        control?.cancel()
-        if !finished { finish() }
-    }
 }
