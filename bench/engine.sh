@@ -5,10 +5,10 @@
 # duration. Prints requests/s and CPU seconds per 100k requests for each tool, and stress-ci's
 # ratios to wrk.
 #
-#   bash bench/engine.sh                  # plain HTTP and HTTPS, 64 connections, 10 s each, 3 rounds
+#   bash bench/engine.sh                  # plain HTTP and HTTPS, 64 connections, 10 s each, 5 rounds
 #   CONNS=256 DURATION=30 bash bench/engine.sh
 #   SCHEMES=http bash bench/engine.sh     # only one scheme
-#   ROUNDS=5 bash bench/engine.sh         # more alternating rounds (default 3; the gate takes the median)
+#   ROUNDS=9 bash bench/engine.sh         # more alternating rounds (default 5; the gate takes the median)
 #   EXTRA=1 bash bench/engine.sh          # also: open model at 50% of the maximum, keepalive:false
 #                                         # churn, 10,000 connections, and peak RSS at 256
 #                                         # connections for 60 s
@@ -25,7 +25,7 @@ DURATION=${DURATION:-10}
 SCHEMES=${SCHEMES:-"http https"}
 THREADS=${THREADS:-1}          # wrk -t and stress-ci --threads: one each, nginx has the other core
 EXTRA=${EXTRA:-0}
-ROUNDS=${ROUNDS:-3}            # wrk and stress-ci alternate this many times; the gate takes the median
+ROUNDS=${ROUNDS:-5}            # wrk and stress-ci alternate this many times; the gate takes the median
 OPEN_CONNS=${OPEN_CONNS:-1024} # open model: enough connections that a stall of nginx does not queue arrivals
 
 need() { command -v "$1" >/dev/null 2>&1; }
