@@ -49,9 +49,8 @@ int cload_poller_wait(int poller, cload_event *out, int max, int64_t timeout_ns)
     }
     for (int i = 0; i < n; i++) {
         uint32_t e = events[i].events, mapped = 0;
-        if (e & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) mapped |= CLOAD_READABLE;
+        if (e & (EPOLLIN | EPOLLHUP | EPOLLRDHUP | EPOLLERR)) mapped |= CLOAD_READABLE;
         if (e & EPOLLOUT) mapped |= CLOAD_WRITABLE;
-        if (e & EPOLLERR) mapped |= CLOAD_ERROR | CLOAD_READABLE;
         out[i].token = events[i].data.u64;
         out[i].events = mapped;
     }
@@ -67,17 +66,12 @@ void cload_thread_name(const char *name) {
 
 int cload_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
-int cload_tcp_connect(const struct sockaddr *address, socklen_t length, int *in_progress) {
-    *in_progress = 0;
+int cload_tcp_connect(const struct sockaddr *address, socklen_t length) {
     int fd = socket(address->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, address, length) == 0) return fd;
-    if (errno == EINPROGRESS) {
-        *in_progress = 1;
-        return fd;
-    }
+    if (connect(fd, address, length) == 0 || errno == EINPROGRESS) return fd;
     int saved = errno;
     close(fd);
     errno = saved;

@@ -84,10 +84,8 @@ final class ClientConnection {
     /// The epoll token of the current socket: the slot and the generation.
     var token: UInt64 { UInt64(slot) | UInt64(generation) << 32 }
 
-    /// Tells the slot and generation of a token apart.
-    static func split(_ token: UInt64) -> (slot: Int, generation: UInt32) {
-        (Int(token & 0xFFFF_FFFF), UInt32(truncatingIfNeeded: token >> 32))
-    }
+    /// The slot a token names (its generation is checked by comparing whole tokens).
+    static func slot(of token: UInt64) -> Int { Int(token & 0xFFFF_FFFF) }
 
     var hasOutbound: Bool { outboundOffset < outbound.count }
 

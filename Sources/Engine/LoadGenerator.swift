@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Foundation
 import Metrics
@@ -89,7 +86,7 @@ public final class LoadGenerator: Sendable {
         }
         for reactor in reactors { reactor.start() }
         defer {
-            // Every worker finished (or was abandoned) on its loop: no socket is left to report.
+            // Every worker finished on its loop and closed its sockets: nothing is left to report.
             for reactor in reactors { reactor.shutdown() }
         }
         return await drive(workers: workers, config: config, onSecond: onSecond)

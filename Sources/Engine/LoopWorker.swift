@@ -344,8 +344,7 @@ final class LoopWorker: @unchecked Sendable {
         connection.connectStartedAt = clock.now()
         connecting += 1
         if let completion { connection.attempt = completion }
-        let started = config.address.withSockAddr { Transport.connect(to: $0, length: $1) }
-        guard let (transport, _) = started else {
+        guard let transport = config.address.withSockAddr({ Transport.connect(to: $0, length: $1) }) else {
             // Refused at once (or out of descriptors): fail the way a later refusal would,
             // from the loop rather than inside whatever asked for the connection.
             failSoon(connection)
@@ -493,42 +492,38 @@ final class LoopWorker: @unchecked Sendable {
         // A connection opened for this very request and used at once cannot have been closed as idle.
         let satIdle = now - connection.idleSince >= 1_000_000
         let bytesOut: Int
-        let result: Transport.WriteResult
         if let constant = request.constant {
-            bytesOut = constant.count
-            result = constant.withUnsafeBytes { transport.write($0) }
-            if !Self.wroteAll(result, of: bytesOut) { keepUnsent(constant, after: result, on: connection) }
+            bytesOut = write(constant, with: transport, on: connection)
         } else {
             request.render(into: &scratch, using: &rng)
-            bytesOut = scratch.count
-            result = scratch.withUnsafeBytes { transport.write($0) }
-            if !Self.wroteAll(result, of: bytesOut) { keepUnsent(scratch, after: result, on: connection) }
+            bytesOut = write(scratch, with: transport, on: connection)
         }
         connection.current = ClientConnection.InFlight(
             arrival: arrival, sentAt: sentAt, bytesOut: bytesOut, retried: retried,
             reused: connection.requestsOnChannel > 1 || satIdle, deadline: now + config.timeout)
     }
 
+    /// Writes a request; what the socket does not take now is kept and sent once it is
+    /// writable. Returns the request's size.
     @inline(__always)
-    private static func wroteAll(_ result: Transport.WriteResult, of count: Int) -> Bool {
-        if case .wrote(let n) = result { return n == count }
-        return false
-    }
-
-    /// The socket took less than the whole request: keep the rest and wait until it is writable.
-    private func keepUnsent(_ bytes: [UInt8], after result: Transport.WriteResult, on connection: ClientConnection) {
+    private func write(_ bytes: [UInt8], with transport: Transport, on connection: ClientConnection) -> Int {
+        let result = bytes.withUnsafeBytes { transport.write($0) }
         switch result {
+        case .wrote(let n) where n == bytes.count:
+            break
         case .wrote(let n):
             connection.outbound = Array(bytes[n...])
+            connection.outboundOffset = 0
             setInterest(connection, [.readable, .writable])
         case .wouldBlock:
             connection.outbound = bytes
+            connection.outboundOffset = 0
             setInterest(connection, [.readable, .writable])
         case .failed:
             // The socket is broken: what it cost is decided where a closed socket's is.
             closeSoon(connection)
         }
-        connection.outboundOffset = 0
+        return bytes.count
     }
 
     private func flushOutbound(_ connection: ClientConnection) {
@@ -563,7 +558,7 @@ final class LoopWorker: @unchecked Sendable {
 
     /// A registered socket is ready.
     private func handle(_ token: UInt64, _ readiness: Reactor.Readiness) {
-        let slot = ClientConnection.split(token).slot
+        let slot = ClientConnection.slot(of: token)
         guard slot < connections.count else { return }
         let connection = connections[slot]
         guard connection.token == token, connection.transport != nil else { return }

@@ -64,8 +64,8 @@ final class PreparedRequest: Sendable {
         }
     }
 
-    /// Renders a request whose templates vary (`constant` is nil) into `buffer`, replacing
-    /// what it held; only the templated parts are rendered.
+    /// Renders the request into `buffer`, replacing what it held: only the templated parts are
+    /// rendered (a request without any is copied from `constant`, which callers use directly).
     func render<G: RandomNumberGenerator>(into buffer: inout [UInt8], using rng: inout G) {
         buffer.removeAll(keepingCapacity: true)
         if let constant {

@@ -16,9 +16,8 @@ typedef struct {
 } cload_event;
 
 enum {
-    CLOAD_READABLE = 1,   // EPOLLIN, or EPOLLHUP / EPOLLRDHUP: a read tells what happened
+    CLOAD_READABLE = 1,   // EPOLLIN, or EPOLLHUP / EPOLLRDHUP / EPOLLERR: a read tells what happened
     CLOAD_WRITABLE = 2,   // EPOLLOUT
-    CLOAD_ERROR = 4,      // EPOLLERR
 };
 
 /// An epoll instance (close-on-exec), or -1.
@@ -35,10 +34,10 @@ void cload_thread_name(const char *name);
 /// A non-blocking, close-on-exec eventfd, or -1.
 int cload_eventfd(void);
 
-/// A non-blocking, close-on-exec TCP socket with TCP_NODELAY, connecting to `address`: returns
-/// the descriptor and sets *in_progress when the connect completes later (writable), or -1 with
-/// errno set.
-int cload_tcp_connect(const struct sockaddr *address, socklen_t length, int *in_progress);
+/// A non-blocking, close-on-exec TCP socket with TCP_NODELAY, connecting to `address`: the
+/// descriptor, writable once the connect completed either way (`cload_socket_error` tells), or
+/// -1 with errno set when it failed at once.
+int cload_tcp_connect(const struct sockaddr *address, socklen_t length);
 /// The pending error of a connecting socket (0: connected).
 int cload_socket_error(int fd);
 

@@ -22,7 +22,6 @@ final class Reactor: @unchecked Sendable {
         let rawValue: UInt32
         static let readable = Readiness(rawValue: UInt32(CLOAD_READABLE))
         static let writable = Readiness(rawValue: UInt32(CLOAD_WRITABLE))
-        static let error = Readiness(rawValue: UInt32(CLOAD_ERROR))
     }
 
     let name: String

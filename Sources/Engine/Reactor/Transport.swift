@@ -9,7 +9,6 @@ import Core
 /// the system's roots (OpenSSL's `SSL_CERT_FILE` and `SSL_CERT_DIR` move those).
 final class TLSClientContext: @unchecked Sendable {
     fileprivate let context: OpaquePointer
-    let verify: Bool
 
     init(insecure: Bool, caFile: String? = nil) throws(StressError) {
         // OpenSSL writes with write(2): a peer's reset must be an error, not a signal.
@@ -20,7 +19,6 @@ final class TLSClientContext: @unchecked Sendable {
                               hint: Self.lastError())
         }
         self.context = context
-        self.verify = !insecure
     }
 
     deinit { SSL_CTX_free(context) }
@@ -65,15 +63,13 @@ struct Transport {
     let fd: CInt
     private(set) var tls: OpaquePointer?
 
-    /// Starts a connect to `address`; `inProgress` when it completes later (writable).
-    static func connect(to address: UnsafePointer<sockaddr>, length: socklen_t) -> (transport: Transport, inProgress: Bool)? {
-        var inProgress: CInt = 0
-        let fd = cload_tcp_connect(address, length, &inProgress)
-        guard fd >= 0 else { return nil }
-        return (Transport(fd: fd, tls: nil), inProgress != 0)
+    /// Starts a connect to `address`; the socket becomes writable when it completed, either way.
+    static func connect(to address: UnsafePointer<sockaddr>, length: socklen_t) -> Transport? {
+        let fd = cload_tcp_connect(address, length)
+        return fd >= 0 ? Transport(fd: fd, tls: nil) : nil
     }
 
-    /// After a connect in progress became writable: did it succeed?
+    /// After the socket became writable: did the connect succeed?
     func connectSucceeded() -> Bool { cload_socket_error(fd) == 0 }
 
     /// Puts a TLS session over the connected socket; false when OpenSSL refuses.
