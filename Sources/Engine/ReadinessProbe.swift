@@ -48,10 +48,11 @@ public struct ReadinessProbe: Sendable {
         let deadline = start + .nanoseconds(timeout.nanoseconds)
         var last = Attempt.failed("no attempt made")
         while true {
+            try Task.checkCancellation()
             if let process, let status = process.exitStatus { throw Self.exited(process, status: status) }
             let remaining = deadline - .now()
             if remaining <= .zero { break }
-            last = await attempt(timeout: min(remaining, .seconds(2)))
+            last = try await cancellableAttempt(timeout: min(remaining, .seconds(2)))
             if case .ready = last { return }
             if let process, let status = process.exitStatus { throw Self.exited(process, status: status) }
             let pause = min(deadline - .now(), .nanoseconds(interval.nanoseconds))
@@ -68,6 +69,27 @@ public struct ReadinessProbe: Sendable {
         let how = status < 0 ? "was killed by signal \(-status)" : "exited with status \(status)"
         return StressError(.targetNotReady, "the target process (\(process.command.joined(separator: " "))) \(how) before it was ready",
                            hint: "see its output in \(process.logPath)")
+    }
+
+    /// `attempt`, but a cancelled task (a stop during the readiness wait) stops waiting for it at
+    /// once: the attempt ends on its own within its timeout.
+    private func cancellableAttempt(timeout: TimeAmount) async throws -> Attempt {
+        let once = LockedBox<CheckedContinuation<Attempt?, Never>?>(nil)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Attempt?, Never>) in
+                once.withLock { $0 = continuation }
+                // Cancelled before the continuation was kept: the handler found nothing to resume.
+                if Task.isCancelled { once.withLock { $0.take() }?.resume(returning: nil) }
+                Task {
+                    let outcome = await attempt(timeout: timeout)
+                    once.withLock { $0.take() }?.resume(returning: outcome)
+                }
+            }
+        } onCancel: {
+            once.withLock { $0.take() }?.resume(returning: nil)
+        }
+        guard let result else { throw CancellationError() }
+        return result
     }
 
     /// One GET on a fresh connection.

@@ -45,14 +45,18 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         /// The baseline runs compared with, oldest first.
         public var baselineRuns: [String]
         public var verdicts: [RegressionVerdictInfo]
-        /// Rules that were not compared, and why.
+        /// Rules that were not compared, and why; why nothing was compared (a baseline recorded
+        /// for another load shape).
         public var notes: [String]
+        /// `run --strict`: an inconclusive gated verdict fails the build like a regression.
+        public var strict: Bool
 
-        public init(baseline: String, baselineRuns: [String], verdicts: [RegressionVerdictInfo], notes: [String]) {
+        public init(baseline: String, baselineRuns: [String], verdicts: [RegressionVerdictInfo], notes: [String], strict: Bool = false) {
             self.baseline = baseline
             self.baselineRuns = baselineRuns
             self.verdicts = verdicts
             self.notes = notes
+            self.strict = strict
         }
 
         enum CodingKeys: String, CodingKey {
@@ -60,12 +64,24 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case baselineRuns = "baseline_runs"
             case verdicts
             case notes
+            case strict
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            baseline = try c.decode(String.self, forKey: .baseline)
+            baselineRuns = try c.decode([String].self, forKey: .baselineRuns)
+            verdicts = try c.decode([RegressionVerdictInfo].self, forKey: .verdicts)
+            notes = try c.decode([String].self, forKey: .notes)
+            strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false
         }
 
         /// A gating metric regressed.
         public var hasRegression: Bool { verdicts.contains { $0.gating && $0.verdict == "regression" } }
         /// A gating metric could not be judged.
         public var hasInconclusive: Bool { verdicts.contains { $0.gating && $0.verdict == "inconclusive" } }
+        /// The comparison fails the build: a gated regression, or an inconclusive gated verdict under `--strict`.
+        public var failsBuild: Bool { verdicts.contains { $0.failsBuild(strict: strict) } }
     }
 
     /// One metric's verdict: relative change (or percentage-point difference) with its 99% interval.
@@ -102,6 +118,11 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             self.reasons = reasons
             self.gating = gating
             self.line = line
+        }
+
+        /// Whether this verdict fails the build: a gated regression, or a gated inconclusive one under `--strict`.
+        public func failsBuild(strict: Bool) -> Bool {
+            gating && (verdict == "regression" || (strict && verdict == "inconclusive"))
         }
 
         enum CodingKeys: String, CodingKey {

@@ -39,44 +39,48 @@ public enum ArtifactFormat: String, Sendable, CaseIterable {
 }
 
 /// Renders and writes a result's artifacts. Every file is written atomically; a file that cannot
-/// be written is exit 73 naming it.
+/// be written is exit 73 naming it. The result is expected redacted already
+/// (`ResultDocument.redacted(for:)`): renderers see values, never secrets.
 public struct ArtifactWriterSet: Sendable {
     public var formats: [ArtifactFormat]
     public var directory: String
     public var templates: TemplateSet
-    /// Replaces secret values in every artifact (the scenario's environment values).
-    public var redactor: Redactor
 
-    public init(formats: [ArtifactFormat], directory: String, templates: TemplateSet, redactor: Redactor = Redactor(secrets: [])) {
+    public init(formats: [ArtifactFormat], directory: String, templates: TemplateSet) {
         self.formats = formats
         self.directory = directory
         self.templates = templates
-        self.redactor = redactor
     }
 
-    /// The result with every secret value replaced, as stored and written.
-    public func redacted(_ result: ResultDocument) throws(StressError) -> ResultDocument {
-        let text = try render(result, .json)
-        let clean = redactor.redact(text)
-        guard clean != text else { return result }
-        do {
-            return try ResultDocument.makeDecoder().decode(ResultDocument.self, from: Data(clean.utf8))
-        } catch {
-            throw StressError(.internalError, "cannot redact the result: \(error)", hint: "this is a bug; please report it")
-        }
-    }
-
-    /// Writes every chosen artifact; returns their paths in the order written.
+    /// Writes every chosen artifact; returns their paths in the order written. One artifact that
+    /// cannot be rendered or written does not keep the others from being written: the first
+    /// failure is thrown after all were tried.
     @discardableResult
     public func write(_ result: ResultDocument, baseline: ResultDocument? = nil) throws(StressError) -> [String] {
-        try ArtifactWriter.prepare(directory: directory)
+        let (written, failures) = writeAll(result, baseline: baseline)
+        if let first = failures.first { throw first }
+        return written
+    }
+
+    /// Writes every chosen artifact it can: the paths written, and what failed.
+    public func writeAll(_ result: ResultDocument, baseline: ResultDocument? = nil) -> (written: [String], failures: [StressError]) {
+        do {
+            try ArtifactWriter.prepare(directory: directory)
+        } catch {
+            return ([], [error])
+        }
         var written: [String] = []
+        var failures: [StressError] = []
         for format in formats {
             let path = (directory as NSString).appendingPathComponent(format.fileName)
-            try ArtifactWriter.write(Data(redactor.redact(try render(result, format, baseline: baseline)).utf8), to: path)
-            written.append(path)
+            do {
+                try ArtifactWriter.write(Data(try render(result, format, baseline: baseline).utf8), to: path)
+                written.append(path)
+            } catch {
+                failures.append(error)
+            }
         }
-        return written
+        return (written, failures)
     }
 
     /// The text of one artifact.
@@ -94,9 +98,10 @@ public struct ArtifactWriterSet: Sendable {
             return ReportRenderer.html(result, baseline: baseline, templates: templates)
         case .junit:
             do {
+                let strict = result.comparison?.strict ?? false
                 let checks = (result.comparison?.verdicts ?? []).filter(\.gating).map { v in
                     JUnitRegressionCheck(
-                        name: v.metric, passed: v.verdict != "regression",
+                        name: v.metric, passed: !v.failsBuild(strict: strict),
                         measured: "\(v.verdict) — \(v.line)", limit: "tolerance \(Units.formatNumber(v.tolerance * 100))\(v.unit == "relative" ? "%" : " pp")",
                         evidence: ([v.line] + v.reasons).joined(separator: "\n"))
                 }

@@ -12,7 +12,7 @@ import Synchronization
 /// let orchestrator = StressTestOrchestrator()
 /// try orchestrator.loadScenario(path: "perf/checkout.yaml")
 /// let run = try await orchestrator.startTest()
-/// print(run.verdict.passed)
+/// print(run.criteriaPassed)
 /// ```
 /// `pauseTest`, `resumeTest` and `stopTest` may be called from any thread while `startTest` runs.
 /// An illegal transition (pausing a run that is not running, say) throws `IllegalTransition`.
@@ -39,6 +39,8 @@ public final class StressTestOrchestrator: Sendable {
         var errors = 0
         var stopReason: String?
         var failure: String?
+        /// Building the target and driver (the readiness wait among it); a stop cancels it.
+        var initialization: Task<(TargetSession, LoadDriver), any Error>?
     }
 
     private let clock: any TimeSource
@@ -97,7 +99,8 @@ public final class StressTestOrchestrator: Sendable {
     // MARK: Control
 
     /// Runs the test to its end: initializes the target, drives the load, evaluates the criteria.
-    /// Returns the run's outcome; throws (and moves to FAILED) when the run could not be carried out.
+    /// Returns the run's outcome; throws (and moves to FAILED) when the run could not be carried out,
+    /// `RunStopped` when `stopTest` came before the load started.
     public func startTest() async throws -> TestRun {
         let (scenario, presetTarget, presetDriver, factory) = try state.withLock { s throws -> (Scenario, TargetSession?, LoadDriver?, ComponentFactory?) in
             guard let scenario = s.scenario else { throw StressError(.usage, "no scenario loaded", hint: "call loadScenario first") }
@@ -112,27 +115,45 @@ public final class StressTestOrchestrator: Sendable {
                 driver = presetDriver
                 target = presetTarget
             } else if let factory {
-                let built = try await factory(scenario)
+                // A stop while the target starts (a signal during the readiness wait) cancels
+                // the start at once; what it launched is stopped by the factory's own clean-up.
+                let task = Task { try await factory(scenario) }
+                let stoppedMeanwhile = state.withLock { s -> Bool in
+                    s.initialization = task
+                    return s.machine.state == .stopping
+                }
+                if stoppedMeanwhile { task.cancel() }
+                let built: (TargetSession, LoadDriver)
+                do {
+                    built = try await task.value
+                } catch {
+                    if let reason = state.withLock({ $0.machine.state == .stopping ? $0.stopReason : nil }) {
+                        throw RunStopped(reason: reason)
+                    }
+                    throw error
+                }
                 target = built.0
                 driver = built.1
                 state.withLock {
+                    $0.initialization = nil
                     $0.target = built.0
                     $0.driver = built.1
                 }
             } else {
                 throw StressError(.usage, "no load driver", hint: "call setComponents or setComponentFactory before startTest")
             }
-            // A stop that arrived while initializing ends the run before any load.
-            let stoppedEarly = state.withLock { $0.machine.state == .stopping }
-            let monitor = target.map { RunMonitor(scenario: scenario, target: $0, generatorThreads: driver.threads) }
-            if !stoppedEarly {
-                state.withLock { $0.runStart = clock.now() }
-                monitor?.start()
-                try move(to: .running)
+            // A stop that arrived while initializing ends the run before any load: nothing was
+            // measured, so there is no run to report.
+            if let reason = state.withLock({ $0.machine.state == .stopping ? $0.stopReason : nil }) {
+                throw RunStopped(reason: reason)
             }
+            let monitor = target.map { RunMonitor(scenario: scenario, target: $0, generatorThreads: driver.threads) }
+            state.withLock { $0.runStart = clock.now() }
+            monitor?.start()
+            try move(to: .running)
             let metrics: RunMetrics
             do {
-                metrics = try await stoppedEarly ? emptyMetrics(scenario) : driver.run { [weak self] second in self?.observe(second) }
+                metrics = try await driver.run { [weak self] second in self?.observe(second) }
             } catch {
                 _ = await monitor?.finish()
                 throw error
@@ -185,7 +206,7 @@ public final class StressTestOrchestrator: Sendable {
     /// Stops the run gracefully (→ STOPPING): in-flight requests get their timeout, the result is kept and marked partial.
     public func stopTest(reason: String = "stopped") throws {
         try move(to: .stopping, reason: reason)
-        let driver = state.withLock { s -> LoadDriver? in
+        let (driver, initialization) = state.withLock { s -> (LoadDriver?, Task<(TargetSession, LoadDriver), any Error>?) in
             s.stopReason = s.stopReason ?? reason
             if let since = s.pausedSince {
                 let now = clock.now()
@@ -193,8 +214,9 @@ public final class StressTestOrchestrator: Sendable {
                 s.pauses.append(PauseWindow(start: since - (s.runStart ?? .zero), end: now - (s.runStart ?? .zero)))
                 s.pausedSince = nil
             }
-            return s.driver
+            return (s.driver, s.initialization)
         }
+        initialization?.cancel()
         driver?.resume()
         driver?.stop()
     }
@@ -273,10 +295,13 @@ public final class StressTestOrchestrator: Sendable {
         try? move(to: .failed, reason: "\(error)")
     }
 
-    private func emptyMetrics(_ scenario: Scenario) -> RunMetrics {
-        let layout = scenario.metricsLayout
-        return RunMetrics.merge(layout: layout, snapshots: [], seconds: [], measuredDuration: .zero)
-    }
+}
+
+/// The run was stopped (`stopTest`, a signal) before its load started: nothing was measured.
+public struct RunStopped: Error, Sendable, CustomStringConvertible {
+    /// Why it was stopped (`SIGINT`, …).
+    public var reason: String
+    public var description: String { "stopped before the load started (\(reason))" }
 }
 
 /// What a finished run produced: the measurements, the criteria's verdicts, and the timeline.

@@ -21,10 +21,9 @@ struct ArtifactOptions: ParsableArguments {
     }
 
     /// The writer for these options; fails (65/66) on a bad templates directory before any work.
-    func writerSet(redactor: Redactor = Redactor(secrets: [])) throws -> ArtifactWriterSet {
+    func writerSet() throws -> ArtifactWriterSet {
         ArtifactWriterSet(
             formats: try ArtifactFormat.parseList(format), directory: out,
-            templates: try templates.map { try TemplateSet.load(directory: $0) } ?? TemplateSet.builtIn(),
-            redactor: redactor)
+            templates: try templates.map { try TemplateSet.load(directory: $0) } ?? TemplateSet.builtIn())
     }
 }

@@ -1,30 +1,12 @@
 import StressCI
 
-/// SPEC §2's exit codes: stable, documented in `--help` and the README.
+/// The exit codes (`ExitCode` in Core), with the table `--help` prints.
 enum ExitStatus {
-    static let ok: Int32 = 0
-    static let criteriaFailed: Int32 = 1
-    static let regression: Int32 = 2
-    static let criteriaFailedAndRegression: Int32 = 3
-    static let usage: Int32 = 64
-    static let invalidInput: Int32 = 65
-    static let notFound: Int32 = 66
-    static let targetNotReady: Int32 = 69
-    static let internalError: Int32 = 70
-    static let cannotWrite: Int32 = 73
-    static let sigint: Int32 = 130
-    static let sigterm: Int32 = 143
-
-    static func code(for kind: StressError.Kind) -> Int32 {
-        switch kind {
-        case .usage: usage
-        case .invalidInput: invalidInput
-        case .notFound: notFound
-        case .targetNotReady: targetNotReady
-        case .cannotWrite: cannotWrite
-        default: internalError
-        }
-    }
+    static func code(for kind: StressError.Kind) -> Int32 { ExitCode.code(for: kind) }
+    static let ok = ExitCode.ok
+    static let internalError = ExitCode.internalError
+    static let sigint = ExitCode.sigint
+    static let sigterm = ExitCode.sigterm
 
     static let table = """
         EXIT STATUS:

@@ -1,20 +1,20 @@
 import Foundation
 import StressCI
 
-/// What a run adds on GitHub Actions (SPEC §10): the Markdown report appended to the job summary
+/// What a run adds on GitHub Actions: the Markdown report appended to the job summary
 /// (`$GITHUB_STEP_SUMMARY`), and failed criteria as `::error::` annotations.
 enum GitHubActions {
-    static func report(_ result: ResultDocument, markdown: String, redactor: Redactor, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    static func report(_ result: ResultDocument, markdown: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            appendSummary(redactor.redact(markdown), to: path)
+            appendSummary(markdown, to: path)
         }
         guard environment["GITHUB_ACTIONS"] == "true" else { return }
         for criterion in result.successCriteria where !criterion.passed {
             let message = "\(criterion.criterion) — measured \(criterion.measuredText), limit \(criterion.limit): \(criterion.evidence)"
-            Terminal.stdout("::error title=stress-ci criterion failed (\(escapeProperty(result.scenario.name)))::\(escapeData(redactor.redact(message)))\n")
+            Terminal.stdout("::error title=stress-ci criterion failed (\(escapeProperty(result.scenario.name)))::\(escapeData(message))\n")
         }
         for warning in result.warnings {
-            Terminal.stdout("::warning title=stress-ci::\(escapeData(redactor.redact(warning)))\n")
+            Terminal.stdout("::warning title=stress-ci::\(escapeData(warning))\n")
         }
     }
 

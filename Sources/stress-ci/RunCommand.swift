@@ -2,16 +2,12 @@ import ArgumentParser
 import Foundation
 import StressCI
 
-/// `stress-ci run SCENARIO`: validate → start target → load → evaluate → result → exit code.
+/// `stress-ci run SCENARIO`: parses the flags, hands the run to `RunSequence`, prints, exits.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a scenario: drive the load, check the criteria, write the result.",
         discussion: ExitStatus.table)
-
-    enum FailOn: String, ExpressibleByArgument, CaseIterable {
-        case regression, criteria, both, none
-    }
 
     enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
         case auto, tty, plain, none
@@ -27,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Compare with a baseline: a name in the store, or a result.json file.", valueName: "NAME|FILE"))
     var baseline: String?
 
-    @Flag(help: "A missing --baseline is an error (66) instead of a warning.")
+    @Flag(help: "A missing or incomparable --baseline is an error (66), found before the load, instead of a warning.")
     var requireBaseline = false
 
     @Flag(help: "An inconclusive verdict on a gated metric fails the build like a regression.")
@@ -66,146 +62,77 @@ struct RunCommand: AsyncParsableCommand {
         for tag in tags where !tag.contains("=") || tag.hasPrefix("=") {
             throw ValidationError("--tag expects KEY=VALUE, got `\(tag)`")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if baselineKeep < 1 { throw ValidationError("--baseline-keep must be at least 1") }
-        if repeatCount < 1 { throw ValidationError("--repeat must be at least 1, got \(repeatCount)") }
-        // A bad baseline name is refused before the load runs, not after.
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
+        if baselineKeep < 1 || baselineKeep > 1000 { throw ValidationError("--baseline-keep must be between 1 and 1000") }
+        if repeatCount < 1 || repeatCount > 100 { throw ValidationError("--repeat must be between 1 and 100, got \(repeatCount)") }
         if let saveBaseline {
-            do {
-                try StoreName.check(saveBaseline, as: "baseline name")
-            } catch {
-                throw ValidationError(error.description)
-            }
+            do { try StoreName.check(saveBaseline, as: "baseline name") } catch { throw ValidationError(error.description) }
         }
     }
 
     func run() async throws {
         let loaded = try ScenarioLoader().load(path: scenario)
-        // Everything that can fail before the load does: templates, the output directory.
-        let artifacts = try artifactOptions.writerSet(redactor: Redactor(secrets: loaded.secrets))
-        try ArtifactWriter.prepare(directory: artifacts.directory)
+        var options = RunOptions(artifacts: try artifactOptions.writerSet(), store: storeOption.opened)
+        options.baseline = baseline
+        options.requireBaseline = requireBaseline
+        options.strict = strict
+        options.saveBaseline = saveBaseline
+        options.baselineKeep = baselineKeep
+        options.force = force
+        options.tags = parsedTags
+        options.repeatCount = repeatCount
+        options.failOn = failOn
+        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
 
-        // `--repeat K`: K whole runs, each with its own target (launched or embedded), as each
-        // baseline run had one; runs before the last are stored as soon as they end, the last one
-        // with the comparison over all of them, so a failure in run 3 loses nothing of runs 1–2.
-        // A signal stops the current run and skips the rest (also when it comes between two runs).
-        let signals = SignalStop()
-        let store = storeOption.opened
-        var storeFailure: StressError?
-        var runs: [ResultDocument] = []
-        var stored = 0
-        for index in 0..<repeatCount where signals.received == nil {
-            if repeatCount > 1, !quiet { Terminal.stderr("stress-ci: run \(index + 1) of \(repeatCount)") }
-            runs.append(try await measure(loaded, redacting: artifacts, signals: signals))
-            if index == repeatCount - 1 || signals.received != nil { break }
-            if storeFailure == nil {
-                do {
-                    runs[index].testId = try store.saveTestResults(runs[index])
-                    stored += 1
-                } catch {
-                    storeFailure = error
-                }
+        let control = RunControl()
+        let signals = SignalStop(control)
+        let reporter = ProgressReporter(mode: quiet ? .none : resolvedProgress, planned: loaded.load.totalDuration)
+        let quiet = self.quiet
+        let outcome = try await RunSequence.run(loaded, options: options, control: control) { event in
+            switch event {
+            case .runStarting(let index, let count) where count > 1 && !quiet:
+                Terminal.stderr("stress-ci: run \(index + 1) of \(count)")
+            case .progress(let status):
+                reporter.update(status)
+            case .runEnded:
+                reporter.finish()
+            case .runStored(let run, let index, let count) where !quiet:
+                Terminal.stdout(Self.runLine(run, index: index, of: count))
+            case .warning(let text):
+                Terminal.stderr("stress-ci: warning: \(text)")
+            case .info(let text) where !quiet:
+                Terminal.stderr(text)
+            default:
+                break
             }
-            if !quiet { Terminal.stdout(Self.runLine(runs[index], index: index, of: repeatCount)) }
         }
         signals.disarm()
-        // Only a signal before the first run started leaves nothing to report.
-        guard var document = runs.last else { throw RunOutcome(code: signals.received == SIGTERM ? ExitStatus.sigterm : ExitStatus.sigint) }
+        report(outcome, options: options)
+        if outcome.exitCode != ExitCode.ok { throw CommandExit(code: outcome.exitCode) }
+    }
 
-        // Store the last run (its id may gain a suffix there), then write the artifacts whatever the
-        // store said; a store failure is reported after them.
-        if let baseline {
-            document.comparison = try compare(runs, with: baseline, rules: loaded.regression)
-        }
-        if storeFailure == nil {
-            do {
-                if stored < runs.count {
-                    document.testId = try store.saveTestResults(document)
-                    runs[runs.count - 1] = document
-                }
-                if let saveBaseline {
-                    var saved: Baseline?
-                    for run in runs { saved = try store.saveBaseline(saveBaseline, run: run, keep: baselineKeep, force: force) }
-                    if !quiet, let saved {
-                        Terminal.stderr("saved \(runs.count == 1 ? "to" : "\(runs.count) runs to") baseline \(saveBaseline) (\(saved.runs.count) of \(saved.keep) runs)")
-                    }
-                    for run in runs {
-                        for failure in QualityGates().failures(of: BaselineComparison.quality(of: run), label: "run \(run.testId)") {
-                            Terminal.stderr("stress-ci: warning: baseline \(saveBaseline) now holds a run that fails a quality gate: \(failure)")
-                        }
-                    }
-                }
-            } catch {
-                storeFailure = error
-            }
-        }
-        let written = try artifacts.write(document)
-        let redactor = artifacts.redactor
-
+    /// The summary, the verdict lines' warnings, and every failure after the load.
+    private func report(_ outcome: RunOutcome, options: RunOptions) {
+        guard let document = outcome.result else { return }
         if quiet {
             Terminal.stdout(TextSummary.verdictLine(document) + "\n")
         } else {
-            Terminal.stdout(redactor.redact(TextSummary.render(document)))
-            Terminal.stdout("artifacts: \(written.joined(separator: ", "))\n")
+            Terminal.stdout(TextSummary.render(document))
+            if !outcome.artifacts.isEmpty { Terminal.stdout("artifacts: \(outcome.artifacts.joined(separator: ", "))\n") }
         }
-        GitHubActions.report(document, markdown: try artifacts.render(document, .md), redactor: redactor)
-        if let comparison = document.comparison {
+        GitHubActions.report(document, markdown: (try? options.artifacts.render(document, .md)) ?? "")
+        for v in document.comparison?.verdicts ?? [] where v.gating && v.verdict == "inconclusive" {
             // The gates, or else the judgement; the statistics behind it are in the artifacts.
-            for v in comparison.verdicts where v.gating && v.verdict == "inconclusive" {
-                let gates = v.reasons.filter { $0.hasPrefix("quality gate:") }
-                let why = (gates.isEmpty ? Array(v.reasons.prefix(1)) : gates).joined(separator: "; ")
-                Terminal.stderr("stress-ci: warning: \(v.metric) is inconclusive\(strict ? " (fails the build under --strict)" : ""): \(why)")
+            let gates = v.reasons.filter { $0.hasPrefix("quality gate:") }
+            let why = (gates.isEmpty ? Array(v.reasons.prefix(1)) : gates).joined(separator: "; ")
+            Terminal.stderr("stress-ci: warning: \(v.metric) is inconclusive\(strict ? " (fails the build under --strict)" : ""): \(why)")
+        }
+        if outcome.runs.count > 1, !quiet {
+            for (index, run) in outcome.runs.enumerated() where !run.verdict.criteriaPassed {
+                Terminal.stderr("stress-ci: run \(index + 1) of \(outcome.runs.count) (\(run.testId)) failed: \(run.verdict.failed.joined(separator: ", "))")
             }
         }
-
-        if let storeFailure { throw storeFailure }
-        if let signal = signals.received {
-            throw RunOutcome(code: signal == SIGINT ? ExitStatus.sigint : ExitStatus.sigterm)
-        }
-        // Criteria must hold in every run; the regression verdict is the comparison over all of them.
-        let failedRuns = runs.enumerated().filter { !$0.element.verdict.criteriaPassed }
-        if repeatCount > 1, !quiet {
-            for (index, run) in failedRuns {
-                Terminal.stderr("stress-ci: run \(index + 1) of \(runs.count) (\(run.testId)) failed: \(run.verdict.failed.joined(separator: ", "))")
-            }
-        }
-        let criteriaFail = !failedRuns.isEmpty && (failOn == .criteria || failOn == .both)
-        let comparison = document.comparison
-        let regressed = (comparison?.hasRegression ?? false) || (strict && (comparison?.hasInconclusive ?? false))
-        let regressionFail = regressed && (failOn == .regression || failOn == .both)
-        switch (criteriaFail, regressionFail) {
-        case (true, true): throw RunOutcome(code: ExitStatus.criteriaFailedAndRegression)
-        case (true, false): throw RunOutcome(code: ExitStatus.criteriaFailed)
-        case (false, true): throw RunOutcome(code: ExitStatus.regression)
-        case (false, false): break
-        }
-    }
-
-    /// One run of the scenario, start to end, as a redacted result document (not stored yet).
-    private func measure(_ loaded: Scenario, redacting artifacts: ArtifactWriterSet, signals: SignalStop) async throws -> ResultDocument {
-        let orchestrator = StressTestOrchestrator()
-        try orchestrator.loadScenario(loaded)
-        orchestrator.setComponentFactory(DefaultComponents.factory(logDirectory: artifacts.directory, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        signals.watch(orchestrator)
-        let reporter = ProgressReporter(mode: quiet ? .none : resolvedProgress, planned: loaded.load.totalDuration)
-        orchestrator.registerProgressCallback { reporter.update($0) }
-
-        let run: TestRun
-        do {
-            run = try await orchestrator.startTest()
-        } catch let error as StressError {
-            reporter.finish()
-            throw error
-        } catch let error as IllegalTransition {
-            reporter.finish()
-            throw error
-        } catch {
-            reporter.finish()
-            throw StressError(.internalError, "the run failed unexpectedly: \(error)", hint: "this is a bug; please report it with the scenario")
-        }
-        reporter.finish()
-        let id = RunID.make(date: run.startedAt, scenarioName: loaded.name)
-        return try artifacts.redacted(run.resultDocument(id: id, environment: .current(), tags: parsedTags))
+        for failure in outcome.failures { Terminal.error(failure) }
     }
 
     /// `run 1 of 3  20250101_120000_checkout  p95 24.8ms  100/s  errors 0 (0%)  criteria met`: one
@@ -215,24 +142,6 @@ struct RunCommand: AsyncParsableCommand {
         let p95 = s.latency.percentiles["p95"].map(Units.formatMilliseconds) ?? "-"
         return "run \(index + 1) of \(count)  \(run.testId)  p95 \(p95)  \(Units.formatNumber(s.throughput))/s  "
             + "errors \(s.errors) (\(Units.formatNumber(s.errorRate * 100))%)  \(run.verdict.criteriaPassed ? "criteria met" : "CRITERIA FAILED")\n"
-    }
-
-    /// The comparison with `--baseline` (a stored name or a result file); nil with a warning when a
-    /// named baseline does not exist yet (a first run), unless `--require-baseline`.
-    private func compare(_ runs: [ResultDocument], with name: String, rules: [RegressionRule]) throws -> ResultDocument.Comparison? {
-        let baseline: Baseline
-        if name.hasSuffix(".json") || name.contains("/") {
-            baseline = Baseline(name: name, run: try ResultFile.read(name))
-        } else {
-            let store = storeOption.opened
-            guard try store.hasBaseline(name) || requireBaseline else {
-                Terminal.stderr("stress-ci: warning: no baseline `\(name)` in \(storeOption.store) yet: nothing to compare with (this passes; --require-baseline makes it an error)")
-                return nil
-            }
-            baseline = try store.loadBaseline(name)
-        }
-        if !force, let document = runs.last { try baseline.requireComparable(with: document) }
-        return BaselineComparison.compare(candidates: runs, baseline: baseline, rules: rules)
     }
 
     private var resolvedProgress: ProgressReporter.Mode {
@@ -251,3 +160,5 @@ struct RunCommand: AsyncParsableCommand {
         }, uniquingKeysWith: { _, last in last })
     }
 }
+
+extension FailOn: ExpressibleByArgument {}

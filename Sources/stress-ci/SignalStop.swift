@@ -3,15 +3,14 @@ import Foundation
 import StressCI
 import Synchronization
 
-/// SIGINT/SIGTERM during a run: the first stops the run gracefully (in-flight requests get their
-/// timeout, the result is written marked partial, exit 130/143); a second exits at once.
-/// With `--repeat K`, one instance watches each run's orchestrator in turn (`watch`), so a signal
-/// between two runs is not lost.
+/// SIGINT/SIGTERM during a run: the first stops the run gracefully through its `RunControl`
+/// (in-flight requests get their timeout, the result is written marked partial, exit 130/143;
+/// no further `--repeat` run starts); a second exits at once.
 final class SignalStop {
     private let sources: [DispatchSourceSignal]
     private let state = SignalState()
 
-    init() {
+    init(_ control: RunControl) {
         let queue = DispatchQueue(label: "stress-ci.signals")
         var made: [DispatchSourceSignal] = []
         let state = self.state
@@ -19,19 +18,19 @@ final class SignalStop {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
-                let first = state.value.withLock { s -> (first: Bool, orchestrator: StressTestOrchestrator?)? in
+                let first = state.value.withLock { s -> Bool? in
                     guard s.armed else { return nil }
-                    if s.received != nil { return (false, nil) }
-                    s.received = sig
-                    return (true, s.orchestrator)
+                    if s.received { return false }
+                    s.received = true
+                    return true
                 }
-                switch first?.first {
+                switch first {
                 case true?:
                     let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
                     Terminal.stderr("\nstress-ci: \(name) received — stopping gracefully and writing a partial result (send it again to exit at once)")
-                    try? first?.orchestrator?.stopTest(reason: name)
+                    control.stop(reason: name, signal: sig)
                 case false?:
-                    _exit(sig == SIGINT ? ExitStatus.sigint : ExitStatus.sigterm)
+                    _exit(ExitCode.code(forSignal: sig))
                 case nil:
                     break
                 }
@@ -42,14 +41,6 @@ final class SignalStop {
         sources = made
     }
 
-    /// The first signal received, if any.
-    var received: Int32? { state.value.withLock { $0.received } }
-
-    /// Makes `orchestrator` the run a first signal stops.
-    func watch(_ orchestrator: StressTestOrchestrator) {
-        state.value.withLock { $0.orchestrator = orchestrator }
-    }
-
     /// Stops reacting to signals (the run is over; the result is being written).
     func disarm() {
         state.value.withLock { $0.armed = false }
@@ -58,5 +49,5 @@ final class SignalStop {
 
 /// The shared flags, in a class so the signal handlers can hold them.
 private final class SignalState: Sendable {
-    let value = Mutex<(received: Int32?, armed: Bool, orchestrator: StressTestOrchestrator?)>((nil, true, nil))
+    let value = Mutex<(received: Bool, armed: Bool)>((false, true))
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import StressCI
 
-/// The root command. Its `main` is the one place where errors become process exit codes (SPEC §2).
+/// The root command. Its `main` is the one place where errors become process exit codes (the
+/// README's exit-code table).
 @main
 struct StressCICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct StressCICommand: AsyncParsableCommand {
                 try command.run()
             }
             code = ExitStatus.ok
-        } catch let outcome as RunOutcome {
+        } catch let outcome as CommandExit {
             code = outcome.code
         } catch let error as StressError {
             Terminal.error(error)
@@ -46,6 +47,6 @@ struct StressCICommand: AsyncParsableCommand {
 }
 
 /// A finished command's outcome when it is not plain success (criteria failed, stopped by a signal).
-struct RunOutcome: Error {
+struct CommandExit: Error {
     let code: Int32
 }

@@ -1,22 +1,53 @@
 import Foundation
 
-/// Replaces secret values (those that came from the environment) with `***` in any text.
+/// Replaces secret values (those that came from the environment) with `***` in free text: error
+/// messages, warnings, stop reasons, a launched target's log. Values in a result are redacted in the
+/// model before anything is serialized; this never runs over JSON, HTML or XML.
+///
+/// Matching is per Unicode scalar, so a secret followed by a combining mark is still found.
 public struct Redactor: Sendable {
-    /// The secrets, longest first, so a secret that contains another is replaced whole.
-    private let secrets: [String]
+    /// The secrets as scalars, longest first, so a secret that contains another is replaced whole.
+    private let secrets: [[Unicode.Scalar]]
 
     /// `secrets`: the values to hide; empty strings are ignored.
     public init(secrets: Set<String>) {
-        self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        self.secrets = secrets.filter { !$0.isEmpty }
+            .sorted { $0.unicodeScalars.count != $1.unicodeScalars.count ? $0.unicodeScalars.count > $1.unicodeScalars.count : $0 < $1 }
+            .map { Array($0.unicodeScalars) }
     }
+
+    /// Whether there is anything to hide.
+    public var isEmpty: Bool { secrets.isEmpty }
 
     /// `text` with every occurrence of every secret replaced by `***`.
     public func redact(_ text: String) -> String {
-        var out = text
-        for secret in secrets where out.contains(secret) {
-            out = out.replacingOccurrences(of: secret, with: "***")
+        guard !secrets.isEmpty else { return text }
+        var scalars = Array(text.unicodeScalars)
+        var changed = false
+        for secret in secrets {
+            guard scalars.count >= secret.count, let first = secret.first else { continue }
+            var out: [Unicode.Scalar] = []
+            var i = 0
+            var found = false
+            while i < scalars.count {
+                if scalars[i] == first, i + secret.count <= scalars.count, scalars[i..<(i + secret.count)].elementsEqual(secret) {
+                    out.append(contentsOf: "***".unicodeScalars)
+                    i += secret.count
+                    found = true
+                } else {
+                    out.append(scalars[i])
+                    i += 1
+                }
+            }
+            if found {
+                scalars = out
+                changed = true
+            }
         }
-        return out
+        guard changed else { return text }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: scalars)
+        return result
     }
 }
 
@@ -118,13 +149,13 @@ public struct RedactedScenario: Codable, Sendable, Hashable {
 }
 
 extension Scenario {
-    /// The scenario with secrets and sensitive header values replaced by `***`, for echoing.
+    /// The scenario for echoing: templates as written with environment values as `***`, sensitive
+    /// header values as `***`. Built from the model, so a secret never has to be searched for in text.
     public var redactedSummary: RedactedScenario {
-        let redactor = Redactor(secrets: secrets)
         var target = RedactedScenario.Target(insecure: self.target.insecure)
         switch self.target.endpoint {
-        case .url(let url):
-            target.url = redactor.redact(url.description)
+        case .url:
+            target.url = self.target.displayURL
         case .builtin(let demo):
             target.builtin = "demo"
             target.latencySeconds = demo.latency.seconds
@@ -133,10 +164,10 @@ extension Scenario {
             target.stallEverySeconds = demo.stallEvery?.seconds
             target.stallForSeconds = demo.stallFor?.seconds
         }
-        target.start = self.target.start?.map(redactor.redact)
-        target.readyPath = self.target.ready.map { redactor.redact($0.path) }
+        target.start = self.target.redactedStart ?? self.target.start
+        target.readyPath = self.target.ready?.path
         target.readyTimeoutSeconds = self.target.ready?.timeout.seconds
-        target.metrics = self.target.metrics.map(redactor.redact)
+        target.metrics = self.target.metrics
 
         let load = RedactedScenario.Load(
             model: self.load.model.rawValue, warmupSeconds: self.load.warmup.seconds, start: self.load.start,
@@ -146,21 +177,19 @@ extension Scenario {
 
         let requests = self.requests.map { request in
             RedactedScenario.Request(
-                name: redactor.redact(request.name), weight: request.weight, method: request.method,
-                path: redactor.redact(request.path.redacted),
-                headers: request.headers.map { .init(name: $0.name, value: $0.isSensitive ? "***" : redactor.redact($0.value.redacted)) },
-                body: request.body.map { redactor.redact($0.redacted) },
+                name: request.name, weight: request.weight, method: request.method,
+                path: request.path.redacted,
+                headers: request.headers.map { .init(name: $0.name, value: $0.isSensitive ? "***" : $0.value.redacted) },
+                body: request.body.map(\.redacted),
                 expectStatus: request.expect.status,
-                expectBodyContains: request.expect.bodyContains.map(redactor.redact))
+                expectBodyContains: request.expect.bodyContains)
         }
         let faults = self.faults.map {
-            RedactedScenario.Fault(kind: $0.kind.rawValue, atSeconds: $0.at.seconds, forSeconds: $0.duration.seconds,
-                                   parameters: $0.parameters.mapValues(redactor.redact))
+            RedactedScenario.Fault(kind: $0.kind.rawValue, atSeconds: $0.at.seconds, forSeconds: $0.duration.seconds, parameters: $0.parameters)
         }
         return RedactedScenario(
-            name: name, description: description.map(redactor.redact), target: target, load: load, requests: requests,
-            faults: faults, criteria: criteria.map { redactor.redact($0.source) },
-            regression: regression.map(\.summary))
+            name: name, description: description, target: target, load: load, requests: requests,
+            faults: faults, criteria: criteria.map(\.source), regression: regression.map(\.summary))
     }
 }
 

@@ -49,13 +49,27 @@ public struct TargetSpec: Sendable, Hashable {
     public var metrics: String?
     /// Accept any TLS certificate (self-signed test targets).
     public var insecure: Bool
+    /// The URL as written, with the parts that came from the environment as `***`; nil when
+    /// none did. What results and logs show instead of the URL.
+    public var redactedURL: String?
+    /// The start command as written, with environment values as `***`; nil when none came from it.
+    public var redactedStart: [String]?
 
-    public init(endpoint: Endpoint, start: [String]? = nil, ready: ReadySpec? = nil, metrics: String? = nil, insecure: Bool = false) {
+    public init(endpoint: Endpoint, start: [String]? = nil, ready: ReadySpec? = nil, metrics: String? = nil, insecure: Bool = false,
+                redactedURL: String? = nil, redactedStart: [String]? = nil) {
         self.endpoint = endpoint
         self.start = start
         self.ready = ready
         self.metrics = metrics
         self.insecure = insecure
+        self.redactedURL = redactedURL
+        self.redactedStart = redactedStart
+    }
+
+    /// Where the load goes, safe to show: the URL with environment values as `***`, or `builtin: demo`.
+    public var displayURL: String? {
+        guard case .url(let url) = endpoint else { return nil }
+        return redactedURL ?? url.description
     }
 }
 

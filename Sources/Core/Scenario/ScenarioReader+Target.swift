@@ -8,6 +8,7 @@ extension ScenarioReader {
     mutating func readTarget(_ node: Node) -> TargetSpec? {
         guard let f = fields(node, path: "target", allowed: Self.targetKeys) else { return nil }
         var endpoint: TargetSpec.Endpoint?
+        var redactedURL: String?
         switch (f["url"], f["builtin"]) {
         case (let urlNode?, nil):
             for key in Self.demoKeys {
@@ -16,7 +17,10 @@ extension ScenarioReader {
                            hint: "remove it, or use `builtin: demo` instead of `url`")
                 }
             }
-            endpoint = readURL(urlNode).map { .url($0) }
+            if let (url, template) = readURL(urlNode) {
+                endpoint = .url(url)
+                if template.hasEnvironmentValue { redactedURL = template.redacted }
+            }
         case (nil, let builtinNode?):
             endpoint = readDemo(builtinNode, f).map { .builtin($0) }
         case (_?, _?):
@@ -27,18 +31,25 @@ extension ScenarioReader {
         }
 
         var start: [String]?
-        if let startNode = f["start"] { start = readStart(startNode) }
+        var redactedStart: [String]?
+        if let startNode = f["start"], let parts = readStart(startNode) {
+            start = parts.map { $0.constantText ?? "" }
+            if parts.contains(where: \.hasEnvironmentValue) { redactedStart = parts.map(\.redacted) }
+        }
         var ready: ReadySpec?
         if let readyNode = f["ready"] { ready = readReady(readyNode) }
         let metrics = f["metrics"].flatMap { string($0, "target.metrics") }
         let insecure = f["insecure"].flatMap { bool($0, "target.insecure") } ?? false
         guard let endpoint else { return nil }
-        return TargetSpec(endpoint: endpoint, start: start, ready: ready, metrics: metrics, insecure: insecure)
+        return TargetSpec(endpoint: endpoint, start: start, ready: ready, metrics: metrics, insecure: insecure,
+                          redactedURL: redactedURL, redactedStart: redactedStart)
     }
 
-    private mutating func readURL(_ node: Node) -> TargetURL? {
+    /// The URL, and its template (to show it with environment values redacted).
+    private mutating func readURL(_ node: Node) -> (TargetURL, Template)? {
         guard let text = scalarText(node, "target.url", expected: "a URL like `http://127.0.0.1:8080`") else { return nil }
-        guard let resolved = template(text, node: node, offset: 0, path: "target.url", allowRandom: false, context: "`target.url`")?.constantText
+        guard let parsed = template(text, node: node, offset: 0, path: "target.url", allowRandom: false, context: "`target.url`"),
+              let resolved = parsed.constantText
         else { return nil }
         if let range = resolved.range(of: "://") {
             let scheme = resolved[..<range.lowerBound].lowercased()
@@ -52,7 +63,7 @@ extension ScenarioReader {
                    hint: resolved.contains("://") ? "check the host and port (1…65535)" : "start it with `http://` or `https://`")
             return nil
         }
-        return url
+        return (url, parsed)
     }
 
     private mutating func readDemo(_ builtinNode: Node, _ f: Fields) -> DemoTargetOptions? {
@@ -83,15 +94,15 @@ extension ScenarioReader {
     }
 
     /// A list of arguments, or one string split on spaces. Only `${NAME}` templates.
-    private mutating func readStart(_ node: Node) -> [String]? {
-        var args: [String] = []
+    private mutating func readStart(_ node: Node) -> [Template]? {
+        var args: [Template] = []
         var ok = true
         switch node {
         case .sequence(let sequence):
             for (i, item) in sequence.enumerated() {
                 let path = "target.start[\(i)]"
                 guard let text = scalarText(item, path, expected: "a string") else { ok = false; continue }
-                if let t = template(text, node: item, offset: 0, path: path, allowRandom: false, context: "`target.start`")?.constantText {
+                if let t = template(text, node: item, offset: 0, path: path, allowRandom: false, context: "`target.start`") {
                     args.append(t)
                 } else {
                     ok = false
@@ -103,7 +114,7 @@ extension ScenarioReader {
             for part in text.split(separator: " ", omittingEmptySubsequences: false) {
                 defer { offset += part.count + 1 }
                 guard !part.isEmpty else { continue }
-                if let t = template(String(part), node: node, offset: offset, path: "target.start", allowRandom: false, context: "`target.start`")?.constantText {
+                if let t = template(String(part), node: node, offset: offset, path: "target.start", allowRandom: false, context: "`target.start`") {
                     args.append(t)
                 } else {
                     ok = false

@@ -42,6 +42,11 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// True when a part of the text is a `${NAME}` reference (it is shown redacted).
+    public var hasEnvironmentValue: Bool {
+        segments.contains { if case .environment = $0 { true } else { false } }
+    }
+
     /// The text with environment values replaced by `***` and random parts as written.
     public var redacted: String {
         segments.map { segment -> String in

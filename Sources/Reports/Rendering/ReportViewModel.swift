@@ -63,7 +63,7 @@ enum ReportViewModel {
                     ["metric": v.metric, "verdict": v.verdict, "line": v.line, "gating": v.gating,
                      "bad": v.gating && v.verdict == "regression", "reasons": v.reasons.joined(separator: "; "), "hasReasons": !v.reasons.isEmpty] as [String: Any]
                 },
-                "notes": r.comparison?.notes ?? [],
+                "notes": r.comparison?.notes ?? [], "hasNotes": !(r.comparison?.notes ?? []).isEmpty,
             ] as [String: Any],
             "hasIssues": !r.issues.isEmpty,
             "issues": r.issues.map { i in

@@ -36,7 +36,12 @@ public struct Baseline: Codable, Sendable, Equatable {
     /// A short, readable fingerprint of a run's load: model and stages, e.g.
     /// `open 2 stages: 0s→200/s, 12s→200/s`. Runs under different loads are not comparable.
     public static func loadShape(of run: ResultDocument) -> String {
-        let load = run.scenario.load
+        loadShape(of: run.scenario)
+    }
+
+    /// The load shape of a scenario as echoed in results (see `loadShape(of:)` for a run).
+    public static func loadShape(of scenario: RedactedScenario) -> String {
+        let load = scenario.load
         let unit = load.model == "open" ? "/s" : " users"
         let stages = load.stages.map { "\(number($0.durationSeconds))s→\(number($0.target))\(unit)" }
         return "\(load.model) \(stages.count) stage\(stages.count == 1 ? "" : "s"): \(stages.joined(separator: ", "))"
@@ -44,11 +49,17 @@ public struct Baseline: Codable, Sendable, Equatable {
 
     /// Throws the refusal unless `run` has this baseline's scenario and load shape.
     public func requireComparable(with run: ResultDocument) throws(StressError) {
-        let shape = Baseline.loadShape(of: run)
-        guard run.scenario.name != scenario || shape != loadShape else { return }
-        throw StressError(.invalidInput,
-                          "baseline \(name) was recorded for scenario \(scenario) (\(loadShape)); this run is \(run.scenario.name) (\(shape))",
-                          hint: "use --force to replace it, or another baseline name")
+        if let problem = comparabilityProblem(with: run.scenario) {
+            throw StressError(.invalidInput, problem, hint: "use --force to replace it, or another baseline name")
+        }
+    }
+
+    /// Why runs of `scenario` cannot be compared with this baseline (another scenario, or another
+    /// load shape), or nil when they can. Known before any load runs.
+    public func comparabilityProblem(with scenario: RedactedScenario) -> String? {
+        let shape = Baseline.loadShape(of: scenario)
+        guard scenario.name != self.scenario || shape != loadShape else { return nil }
+        return "baseline \(name) was recorded for scenario \(self.scenario) (\(loadShape)); this run is \(scenario.name) (\(shape))"
     }
 
     /// Appends `run` (replacing an earlier copy of the same run) and keeps the last `keep`.
