@@ -82,16 +82,16 @@ final class JUnitXMLTextWriter {
         return bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    /// `text` without the characters XML 1.0 cannot hold or that are control characters: C0 and
-    /// C1 controls other than tab, line feed and carriage return (NUL would end the C string,
-    /// the rest make the document unparsable), and the non-characters U+FFFE and U+FFFF.
-    /// Everything else, emoji included, passes through; escaping is libxml2's job.
+    /// `text` without the characters XML 1.0 cannot hold or that are control characters, judged
+    /// per Unicode scalar: C0 and C1 controls other than tab, line feed and carriage return (NUL
+    /// would end the C string, the rest make the document unparsable), DEL, and the non-characters
+    /// U+FFFE and U+FFFF. Everything else, emoji and combining marks included, passes through;
+    /// escaping is libxml2's job (it also works on code points, not grapheme clusters).
     static func xmlSafe(_ text: String) -> String {
         func allowed(_ s: Unicode.Scalar) -> Bool {
-            switch s.value {
-            case 0x9, 0xA, 0xD: true
-            case 0x0..<0x20, 0x7F...0x9F, 0xFFFE, 0xFFFF: false
-            default: true
+            switch s {
+            case "\t", "\n", "\r": true
+            default: !UnicodeControl.isControl(s) && !UnicodeControl.isNonCharacter(s)
             }
         }
         guard !text.unicodeScalars.allSatisfy(allowed) else { return text }

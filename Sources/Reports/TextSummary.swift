@@ -7,43 +7,46 @@ public enum TextSummary {
     /// per issue, and the verdict line.
     public static func render(_ r: ResultDocument) -> String {
         var out = ""
+        // Every line goes through TerminalText: a name, a criterion, a warning or a stop reason
+        // with a CR, an LF or an escape sequence cannot break or rewrite a terminal line.
+        func line(_ text: String) { out += TerminalText.sanitize(text) + "\n" }
         let s = r.summary
         func ms(_ v: Double?) -> String { v.map(Units.formatMilliseconds) ?? "-" }
         func pct(_ f: Double) -> String { "\(Units.formatNumber(f * 100))%" }
-        out += "\(r.scenario.name) — \(r.testId)\(r.status == "partial" ? " (PARTIAL: \(r.stopReason ?? "stopped early"))" : "")\n"
-        out += "  target      \(r.target)\n"
-        out += "  measured    \(Units.formatNumber(s.measuredS))s, \(s.requests) requests, \(Units.formatNumber(s.throughput))/s, errors \(s.errors) (\(pct(s.errorRate)))"
-        if s.dropped > 0 { out += ", dropped \(s.dropped)" }
-        out += "\n"
-        out += "  latency     p50 \(ms(s.latency.percentiles["p50"]))  p90 \(ms(s.latency.percentiles["p90"]))  p95 \(ms(s.latency.percentiles["p95"]))  p99 \(ms(s.latency.percentiles["p99"]))  max \(ms(s.latency.max))\n"
-        out += "  service     p50 \(ms(s.serviceTime.percentiles["p50"]))  p95 \(ms(s.serviceTime.percentiles["p95"]))  p99 \(ms(s.serviceTime.percentiles["p99"]))\n"
-        if let lag = s.sendLag { out += "  send lag    p99 \(ms(lag.percentiles["p99"]))  max \(ms(lag.max))\n" }
+        line("\(r.scenario.name) — \(r.testId)\(r.status == "partial" ? " (PARTIAL: \(r.stopReason ?? "stopped early"))" : "")")
+        line("  target      \(r.target)")
+        line("  measured    \(Units.formatNumber(s.measuredS))s, \(s.requests) requests, \(Units.formatNumber(s.throughput))/s, errors \(s.errors) (\(pct(s.errorRate)))"
+            + (s.dropped > 0 ? ", dropped \(s.dropped)" : ""))
+        line("  latency     p50 \(ms(s.latency.percentiles["p50"]))  p90 \(ms(s.latency.percentiles["p90"]))  p95 \(ms(s.latency.percentiles["p95"]))  p99 \(ms(s.latency.percentiles["p99"]))  max \(ms(s.latency.max))")
+        line("  service     p50 \(ms(s.serviceTime.percentiles["p50"]))  p95 \(ms(s.serviceTime.percentiles["p95"]))  p99 \(ms(s.serviceTime.percentiles["p99"]))")
+        if let lag = s.sendLag { line("  send lag    p99 \(ms(lag.percentiles["p99"]))  max \(ms(lag.max))") }
         let e = r.metrics.overall.errorsByClass
         if r.metrics.overall.errors > 0 {
             let parts = [("connect", e.connect), ("timeout", e.timeout), ("reset", e.reset), ("status", e.status), ("expectation", e.expectation)]
                 .filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
-            out += "  errors by   \(parts.joined(separator: ", "))\n"
+            line("  errors by   \(parts.joined(separator: ", "))")
         }
         if r.metrics.perRequest.count > 1 {
             for n in r.metrics.perRequest {
-                out += "  · \(n.name.padding(toLength: max(10, n.name.count), withPad: " ", startingAt: 0))  \(n.stats.requests) req, p95 \(ms(n.stats.latency.percentiles["p95"])), errors \(pct(n.stats.errorRate))\n"
+                let name = TerminalText.sanitize(n.name)
+                line("  · \(name.padding(toLength: max(10, name.count), withPad: " ", startingAt: 0))  \(n.stats.requests) req, p95 \(ms(n.stats.latency.percentiles["p95"])), errors \(pct(n.stats.errorRate))")
             }
         }
         if !r.successCriteria.isEmpty {
-            out += "criteria\n"
+            line("criteria")
             for c in r.successCriteria {
-                out += "  \(c.passed ? "✓" : "✗") \(c.criterion)  — measured \(c.measuredText)\(c.passed ? "" : "; \(c.evidence)")\n"
+                line("  \(c.passed ? "✓" : "✗") \(c.criterion)  — measured \(c.measuredText)\(c.passed ? "" : "; \(c.evidence)")")
             }
         }
         if let c = r.comparison {
-            out += "compared with baseline \(c.baseline) (\(c.baselineRuns.count) runs)\n"
-            for v in c.verdicts { out += "  \(v.gating ? "" : "(reported) ")\(v.line)\n" }
-            for note in c.notes { out += "  note: \(note)\n" }
+            line("compared with baseline \(c.baseline) (\(c.baselineRuns.count) runs)")
+            for v in c.verdicts { line("  \(v.gating ? "" : "(reported) ")\(v.line)") }
+            for note in c.notes { line("  note: \(note)") }
         }
-        if let line = monitoringLine(r.monitoring) { out += "  monitored   \(line)\n" }
-        for warning in r.warnings { out += "warning: \(warning)\n" }
-        for issue in r.issues { out += "issue (\(issue.severity.rawValue)): \(issue.summary)\n" }
-        out += verdictLine(r) + "\n"
+        if let monitored = monitoringLine(r.monitoring) { line("  monitored   \(monitored)") }
+        for warning in r.warnings { line("warning: \(warning)") }
+        for issue in r.issues { line("issue (\(issue.severity.rawValue)): \(issue.summary)") }
+        line(verdictLine(r))
         return out
     }
 
@@ -60,8 +63,13 @@ public enum TextSummary {
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
-    /// `PASS: all 3 criteria met` / `FAIL: 1 of 3 criteria failed`.
+    /// `PASS: all 3 criteria met` / `FAIL: 1 of 3 criteria failed`: one line, safe to print (the
+    /// baseline's name goes through ``TerminalText``).
     public static func verdictLine(_ r: ResultDocument) -> String {
+        TerminalText.sanitize(unsanitizedVerdictLine(r))
+    }
+
+    private static func unsanitizedVerdictLine(_ r: ResultDocument) -> String {
         let total = r.successCriteria.count
         let failed = r.verdict.failed.count
         var partial = r.status == "partial" ? " (partial run)" : ""

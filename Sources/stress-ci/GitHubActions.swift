@@ -1,8 +1,10 @@
 import Foundation
 import StressCI
 
-/// What a run adds on GitHub Actions: the Markdown report appended to the job summary
-/// (`$GITHUB_STEP_SUMMARY`), and failed criteria as `::error::` annotations.
+/// What a run adds on GitHub Actions (see the README): the Markdown report appended to the job summary
+/// (`$GITHUB_STEP_SUMMARY`), and failed criteria as `::error::` annotations. Every value in a
+/// workflow command is escaped by ``WorkflowCommand``, so a name or message with `%`, CR or LF
+/// cannot end the command or forge another.
 enum GitHubActions {
     static func report(_ result: ResultDocument, markdown: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
@@ -11,10 +13,11 @@ enum GitHubActions {
         guard environment["GITHUB_ACTIONS"] == "true" else { return }
         for criterion in result.successCriteria where !criterion.passed {
             let message = "\(criterion.criterion) — measured \(criterion.measuredText), limit \(criterion.limit): \(criterion.evidence)"
-            Terminal.stdout("::error title=stress-ci criterion failed (\(escapeProperty(result.scenario.name)))::\(escapeData(message))\n")
+            let title = "stress-ci criterion failed (\(result.scenario.name))"
+            Terminal.stdout("::error title=\(WorkflowCommand.escapeProperty(title))::\(WorkflowCommand.escapeData(message))\n")
         }
         for warning in result.warnings {
-            Terminal.stdout("::warning title=stress-ci::\(escapeData(warning))\n")
+            Terminal.stdout("::warning title=stress-ci::\(WorkflowCommand.escapeData(warning))\n")
         }
     }
 
@@ -31,15 +34,5 @@ enum GitHubActions {
         } catch {
             Terminal.stderr("stress-ci: warning: cannot append to GITHUB_STEP_SUMMARY (\(path)): \(error.localizedDescription)")
         }
-    }
-
-    /// Workflow-command escaping of a message.
-    static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    /// Workflow-command escaping of a property value.
-    static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }

@@ -136,7 +136,10 @@ import Testing
         let properties = root.all("testsuite")[0].all("property")
         #expect(properties.contains { $0["name"] == "scenario" && $0["value"] == Self.hostileCleaned })
         #expect(properties.contains { $0["name"] == "tag.k\(Self.hostileCleaned)" && $0["value"] == Self.hostileCleaned })
-        #expect(try #require(root.all("system-out").first).text.contains("warning: \(Self.hostileCleaned)"))
+        // <system-out> holds the terminal summary, whose lines show control characters as escapes.
+        let summaryWarning = "warning: " + JUnitXMLTextWriter.xmlSafe(TerminalText.sanitize(Self.hostile))
+        #expect(try #require(root.all("system-out").first).text.contains(summaryWarning))
+        #expect(summaryWarning.contains(#"\u{0}\u{1}\u{8}\u{B}\u{C}\e[31m\u{7F}\u{85} tab\tend"#))
     }
 
     /// The schema check is only worth something if it can fail.

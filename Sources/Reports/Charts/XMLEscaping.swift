@@ -1,24 +1,24 @@
-/// `text` made safe as XML character data or as a double- or single-quoted attribute value:
-/// `&`, `<`, `>`, `"` and `'` become entities, and control characters XML 1.0 cannot carry
-/// (anything below U+0020 but tab, newline and carriage return) become U+FFFD.
+/// `text` made safe as XML character data or as a double- or single-quoted attribute value,
+/// per Unicode scalar (a combining mark or Prepend code point glued to a `<` cannot hide it):
+/// `&`, `<`, `>`, `"` and `'` become entities, and control characters (C0 but tab, newline and
+/// carriage return, which XML 1.0 cannot carry; DEL and C1, which it discourages) and the
+/// non-characters U+FFFE and U+FFFF become U+FFFD.
 ///
 /// Every string that came from the scenario or the target (stage and request names, run ids)
 /// goes through here before it reaches an SVG.
 func escapeXML(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
+    var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
         switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-            out += "\u{FFFD}"
-        default: out.unicodeScalars.append(scalar)
+        case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+        case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+        case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+        case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+        case "'": out.append(contentsOf: "&apos;".unicodeScalars)
+        case "\t", "\n", "\r": out.append(scalar)
+        case _ where UnicodeControl.isControl(scalar) || UnicodeControl.isNonCharacter(scalar): out.append("\u{FFFD}")
+        default: out.append(scalar)
         }
     }
-    return out
+    return String(out)
 }

@@ -5,20 +5,31 @@ import ReportTemplates
 
 /// The Mustache templates the Markdown and HTML reports are rendered with: the built-in ones
 /// (from `templates/`, compiled into the binary) or a directory's (`--templates DIR`).
+///
+/// Every `{{value}}` is escaped per Unicode scalar for the template's kind: HTML templates render
+/// with ``ScalarHTMLContentType``, Markdown templates with ``MarkdownContentType``, whatever the
+/// template says. A template may name its own kind in a `{{% CONTENT_TYPE: …}}` pragma but no
+/// other (`TEXT` would switch escaping off); `{{{value}}}` is the deliberate way to insert a value raw.
 public struct TemplateSet: Sendable {
     public var html: MustacheTemplate
     public var markdown: MustacheTemplate
 
+    /// What a template renders, and so how its values are escaped.
+    enum Kind: String {
+        case html = "HTML"
+        case markdown = "MARKDOWN"
+    }
+
     /// The templates compiled into the binary.
     public static func builtIn() throws(StressError) -> TemplateSet {
         TemplateSet(
-            html: try parse(ReportTemplates.html, name: "report.html.mustache (built in)"),
-            markdown: try parse(ReportTemplates.markdown, name: "report.md.mustache (built in)"))
+            html: try parse(ReportTemplates.html, kind: .html, name: "report.html.mustache (built in)"),
+            markdown: try parse(ReportTemplates.markdown, kind: .markdown, name: "report.md.mustache (built in)"))
     }
 
     /// `report.html.mustache` and `report.md.mustache` from `directory`; a file that is not there
     /// falls back to the built-in one. A directory that does not exist is exit 66, a template that
-    /// does not parse exit 65.
+    /// does not parse (or switches escaping off) exit 65.
     public static func load(directory: String) throws(StressError) -> TemplateSet {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -27,8 +38,8 @@ public struct TemplateSet: Sendable {
         var set = try builtIn()
         let htmlPath = (directory as NSString).appendingPathComponent("report.html.mustache")
         let mdPath = (directory as NSString).appendingPathComponent("report.md.mustache")
-        if let text = try read(htmlPath) { set.html = try parse(text, name: htmlPath) }
-        if let text = try read(mdPath) { set.markdown = try parse(text, name: mdPath) }
+        if let text = try read(htmlPath) { set.html = try parse(text, kind: .html, name: htmlPath) }
+        if let text = try read(mdPath) { set.markdown = try parse(text, kind: .markdown, name: mdPath) }
         return set
     }
 
@@ -41,36 +52,61 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    private static func parse(_ text: String, name: String) throws(StressError) -> MustacheTemplate {
-        MarkdownContentType.registerOnce
+    /// `text` parsed as a template of `kind`. A `{{% CONTENT_TYPE: …}}` pragma for `kind` is put in
+    /// front of it (on a line of its own, which Mustache drops from the output), so the template's
+    /// values are escaped for its kind from its first tag on, whatever delimiters it sets later.
+    static func parse(_ text: String, kind: Kind, name: String) throws(StressError) -> MustacheTemplate {
+        _ = registerContentTypes
+        if let other = contentTypes(in: text).first(where: { $0 != kind.rawValue }) {
+            throw StressError(
+                .invalidInput, "the template `\(name)` sets CONTENT_TYPE \(other); a \(kind == .html ? "HTML" : "Markdown") template's values are always escaped as \(kind.rawValue)",
+                hint: "drop the CONTENT_TYPE pragma; write {{{name}}} for a value that must go out unescaped")
+        }
         do {
-            return try MustacheTemplate(string: text)
+            return try MustacheTemplate(string: "{{% CONTENT_TYPE: \(kind.rawValue)}}\n" + text)
+        } catch let error as MustacheTemplate.ParserError {
+            // Line numbers count the pragma put in front; the file's own start one line later.
+            let position = "line \(max(1, error.context.lineNumber - 1)), column \(error.context.columnNumber)"
+            throw StressError(.invalidInput, "the template `\(name)` does not parse at \(position): \(error.error)", hint: "check its {{…}} tags")
         } catch {
             throw StressError(.invalidInput, "the template `\(name)` does not parse: \(error)", hint: "check its {{…}} tags")
         }
     }
-}
 
-/// Mustache's `{{value}}` escaping for Markdown (`{{% CONTENT_TYPE: MARKDOWN}}`): text from the
-/// scenario or the target cannot open a table cell, a link, an emphasis or an HTML tag.
-struct MarkdownContentType: MustacheContentType {
-    static let registerOnce: Void = MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
-
-    func escapeText(_ text: String) -> String { Self.escape(text) }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "|", "\\", "`", "*", "_", "[", "]", "#", "~": out += "\\\(c)"
-            case "\n", "\r": out += " "
-            default: out.append(c)
+    /// The content types `text` names after a `CONTENT_TYPE` (then `:`): every one Mustache could
+    /// read as a pragma, whatever the delimiters, and possibly a few that are plain text.
+    static func contentTypes(in text: String) -> [String] {
+        let chars = Array(text)
+        let key = Array("CONTENT_TYPE")
+        let nameChars = Set<Character>("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?*")
+        var found: [String] = []
+        var i = 0
+        while i + key.count <= chars.count {
+            guard chars[i..<(i + key.count)].elementsEqual(key) else {
+                i += 1
+                continue
             }
+            var j = i + key.count
+            while j < chars.count, chars[j].isWhitespace { j += 1 }
+            if j < chars.count, chars[j] == ":" {
+                j += 1
+                while j < chars.count, chars[j].isWhitespace { j += 1 }
+                var value = ""
+                while j < chars.count, nameChars.contains(chars[j]) {
+                    value.append(chars[j])
+                    j += 1
+                }
+                if !value.isEmpty { found.append(value) }
+            }
+            i += key.count
         }
-        return out
+        return found
     }
+
+    /// Registers the scalar-wise escapers: `HTML` (replacing swift-mustache's own, which escapes per
+    /// `Character`) and `MARKDOWN`. Swift runs a global's initializer once, thread-safely.
+    private static let registerContentTypes: Void = {
+        MustacheContentTypes.register(ScalarHTMLContentType(), named: Kind.html.rawValue)
+        MustacheContentTypes.register(MarkdownContentType(), named: Kind.markdown.rawValue)
+    }()
 }
