@@ -22,6 +22,19 @@ struct ExitCodeTests {
         var exitCode: Int?
         var json: [String: Any]
         var stderr: String
+        var stdout: String
+    }
+
+    /// `run`, again (at most three times) while stress-ci reports that its generator fell behind
+    /// (a host pausing this VM): a verdict is inconclusive then, whatever the target did.
+    static func judged(_ yaml: String, in dir: URL, _ extra: [String]) async throws -> Run {
+        var attempt = 1
+        while true {
+            let r = try await run(yaml, in: dir, extra)
+            let outcome = CLIProcess.Outcome(status: r.status, stdout: r.stdout, stderr: r.stderr)
+            guard CLIProcess.reportsFailedQualityGate([outcome]), attempt < 3 else { return r }
+            attempt += 1
+        }
     }
 
     static func run(_ yaml: String, in dir: URL, _ extra: [String] = []) async throws -> Run {
@@ -31,7 +44,7 @@ struct ExitCodeTests {
         let r = try await CLIProcess.run(["run", file.path, "--out", out.path, "--store", dir.appendingPathComponent("store").path, "--progress", "none"] + extra)
         let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("result.json")))) as? [String: Any] ?? [:]
         let exitCode = (json["verdict"] as? [String: Any])?["exit_code"] as? Int
-        return Run(status: r.status, exitCode: exitCode, json: json, stderr: r.stderr)
+        return Run(status: r.status, exitCode: exitCode, json: json, stderr: r.stderr, stdout: r.stdout)
     }
 
     @Test func criteriaAndFailOn() async throws {
@@ -58,9 +71,9 @@ struct ExitCodeTests {
         let baselineFile = dir.appendingPathComponent("baseline.json")
         try FileManager.default.copyItem(at: dir.appendingPathComponent("out/result.json"), to: baselineFile)
 
-        let regressed = try await Self.run(Self.scenario(latency: "60ms"), in: dir, ["--baseline", baselineFile.path])
+        let regressed = try await Self.judged(Self.scenario(latency: "60ms"), in: dir, ["--baseline", baselineFile.path])
         #expect(regressed.status == 2 && regressed.exitCode == 2, "\(regressed.stderr)")
-        let both = try await Self.run(Self.scenario(latency: "60ms", criterion: "p95(latency) < 1ms"), in: dir, ["--baseline", baselineFile.path])
+        let both = try await Self.judged(Self.scenario(latency: "60ms", criterion: "p95(latency) < 1ms"), in: dir, ["--baseline", baselineFile.path])
         #expect(both.status == 3 && both.exitCode == 3, "\(both.stderr)")
         let criteriaOnly = try await Self.run(Self.scenario(latency: "60ms"), in: dir, ["--baseline", baselineFile.path, "--fail-on", "criteria"])
         #expect(criteriaOnly.status == 0 && criteriaOnly.exitCode == 0)
