@@ -58,7 +58,7 @@ extension ScenarioValidator {
             }
             let total = load.totalDuration
             if total > B.maxRunDuration, load.stages.allSatisfy({ $0.duration <= B.maxRunDuration }) {
-                add("load.stages", "the load lasts \(Units.formatDuration(total)); a run must be at most \(B.describe(B.maxRunDuration))",
+                add("load.stages", "the load lasts \(B.describe(total)); a run must be at most \(B.describe(B.maxRunDuration))",
                     hint: "the stages' durations add up, warmup included")
             }
         }
