@@ -358,7 +358,7 @@ extension FaultSpec {
             guard let s = Int(value), (100...599).contains(s) else { return "expected an HTTP status (100…599), got `\(value)`" }
             return nil
         case "limit":
-            guard value.hasSuffix("/s"), let bytes = Units.parseSizeBytes(String(value.dropLast(2))), bytes > 0 else {
+            guard value.hasSuffix("/s"), let bytes = Units.parseSizeBytes(String(value.dropLast(2))), bytes >= 1 else {
                 return "expected a bandwidth like `64KiB/s`, got `\(value)`"
             }
             return bytes <= ScenarioBounds.maxBandwidthBytesPerSecond ? nil : "`limit` must be at most 10GiB/s, got `\(value)`"
