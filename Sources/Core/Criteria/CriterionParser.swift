@@ -88,8 +88,11 @@ public enum CriterionParser {
                 guard !token.isEmpty else {
                     throw CriterionSyntaxError(offset: tokenStart, message: "`for` needs a duration", hint: "write e.g. `for 10s`")
                 }
-                guard let duration = Units.parseDuration(token) else {
+                guard let seconds = Units.parseDurationSeconds(token) else {
                     throw CriterionSyntaxError(offset: tokenStart, message: "expected a duration like `10s` after `for`, got `\(token)`")
+                }
+                guard seconds <= ScenarioBounds.maxRunDuration.seconds, let duration = Units.duration(seconds: seconds) else {
+                    throw CriterionSyntaxError(offset: tokenStart, message: "`for` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxRunDuration)), got `\(token)`")
                 }
                 guard duration > .zero else {
                     throw CriterionSyntaxError(offset: tokenStart, message: "`for` needs a duration above 0, got `\(token)`",
@@ -404,15 +407,28 @@ public enum CriterionParser {
         }
     }
 
+    /// A threshold of the metric's type, within its bound (`ScenarioBounds`).
     private static func parseThreshold(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(CriterionSyntaxError) -> CriterionExpression.Threshold {
         scanner.skipSpaces()
+        let start = scanner.position
+        let token = scanner.readToken()
+        scanner.position = start
+        let threshold = try parseThresholdValue(&scanner, for: selector, after: comparison)
+        if let problem = CriterionExpression.boundProblem(threshold, metric: selector.metric) {
+            throw CriterionSyntaxError(offset: start, message: "threshold `\(token)` is out of range", hint: problem)
+        }
+        return threshold
+    }
+
+    private static func parseThresholdValue(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(CriterionSyntaxError) -> CriterionExpression.Threshold {
         let start = scanner.position
         let token = scanner.readToken()
         let metric = name(of: selector.metric)
         func fail(_ message: String, _ hint: String? = nil) -> CriterionSyntaxError {
             CriterionSyntaxError(offset: start, message: message, hint: hint)
         }
-        let number = Double(token).flatMap { $0.isFinite ? $0 : nil }
+        // Decimal numbers only (no `inf`, `nan` or hex); one too large for a Double is +infinity, beyond every bound.
+        let number = token.allSatisfy({ "0123456789.eE+-".contains($0) }) ? Double(token).flatMap { $0.isNaN ? nil : $0 } : nil
         let looksNegative = token.hasPrefix("-")
         if token.isEmpty {
             throw fail("missing threshold after `\(comparison.rawValue)`", "write e.g. `\(example(for: selector.metric))`")
@@ -420,7 +436,12 @@ public enum CriterionParser {
         switch selector.metric {
         case .latency, .serviceTime, .recoveryTime:
             if looksNegative { throw fail("threshold `\(token)` is negative", "`\(metric)` is never negative") }
-            if let d = Units.parseDuration(token) { return .duration(d) }
+            if let seconds = Units.parseDurationSeconds(token) {
+                guard seconds <= ScenarioBounds.maxRunDuration.seconds, let d = Units.duration(seconds: seconds) else {
+                    throw fail("threshold `\(token)` is out of range", "a duration threshold must be at most \(ScenarioBounds.describe(ScenarioBounds.maxRunDuration))")
+                }
+                return .duration(d)
+            }
             if number != nil { throw fail("`\(token)` needs a unit", "write a duration like `\(token)ms` or `\(token)s`") }
             throw fail("expected a duration like `250ms`, got `\(token)`")
         case .throughput:
@@ -466,36 +487,5 @@ public enum CriterionParser {
         case .errors, .dropped: "10"
         case .prom: "1000"
         }
-    }
-}
-
-/// A cursor over the characters of a criterion; offsets are character offsets.
-struct CriterionScanner {
-    let characters: [Character]
-    var position = 0
-
-    init(_ text: String) { characters = Array(text) }
-
-    var atEnd: Bool { position >= characters.count }
-    var peek: Character? { peek(at: 0) }
-    func peek(at distance: Int) -> Character? {
-        let i = position + distance
-        return i >= 0 && i < characters.count ? characters[i] : nil
-    }
-    mutating func advance(_ n: Int = 1) { position = min(position + n, characters.count) }
-    mutating func skipSpaces() { while let c = peek, c.isWhitespace { advance() } }
-
-    /// Letters, digits, `_`, `.` and `:` (`p99.9`, `service_time`, `prom:up`).
-    mutating func readWord() -> String {
-        var word = ""
-        while let c = peek, c.isLetter || c.isNumber || c == "_" || c == "." || c == ":" { word.append(c); advance() }
-        return word
-    }
-
-    /// Everything up to the next whitespace.
-    mutating func readToken() -> String {
-        var token = ""
-        while let c = peek, !c.isWhitespace { token.append(c); advance() }
-        return token
     }
 }

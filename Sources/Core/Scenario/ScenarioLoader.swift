@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// Reads a scenario file (SPEC §3; YAML, or JSON which is YAML too) into a checked `Scenario`.
+/// Reads a scenario file (YAML, or JSON which is YAML too; see the README's "Scenario file") into a checked `Scenario`.
 ///
 /// Validation reports every problem it finds, each with its file, line and column, rather than
 /// stopping at the first: the structure and types are read here (`ScenarioReader`), the values
@@ -27,8 +27,24 @@ public struct ScenarioLoader: Sendable {
         guard !isDirectory.boolValue else {
             throw StressError(.notFound, "scenario file `\(path)` is a directory", hint: "give the path of a .yaml or .json file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read at most one byte past the limit, so neither a huge file nor an endless one (a FIFO,
+        // /dev/zero) is read into memory.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StressError(.notFound, "scenario file `\(path)` cannot be read", hint: "check its permissions")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: ScenarioBounds.maxFileBytes + 1) ?? Data()
+        } catch {
+            throw StressError(.notFound, "scenario file `\(path)` cannot be read: \(error.localizedDescription)", hint: "check its permissions")
+        }
+        guard data.count <= ScenarioBounds.maxFileBytes else {
+            let location = SourceLocation(file: path, line: 1, column: 1)
+            throw StressError(.invalidInput, "1 problem in \(path)", diagnostics: [
+                Diagnostic(location, "the file is larger than 1 MiB (\(ScenarioBounds.describe(ScenarioBounds.maxFileBytes)) bytes), the limit for a scenario file",
+                           hint: "a scenario is a few kilobytes; put large bodies in the environment (`${NAME}`) or split the file"),
+            ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let location = SourceLocation(file: path, line: 1, column: 1)

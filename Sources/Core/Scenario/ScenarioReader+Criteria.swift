@@ -20,8 +20,8 @@ extension ScenarioReader {
                                ?? "kinds are \(FaultSpec.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
                 }
             }
-            let at = require(f, "at", in: item, path: filePath, hint: "when it starts, e.g. `at: 40s`").flatMap { duration($0, "\(filePath).at") }
-            let length = require(f, "for", in: item, path: filePath, hint: "how long it lasts, e.g. `for: 10s`").flatMap { duration($0, "\(filePath).for") }
+            let at = require(f, "at", in: item, path: filePath, hint: "when it starts, e.g. `at: 40s`").flatMap { duration($0, "\(filePath).at", atMost: ScenarioBounds.maxRunDuration) }
+            let length = require(f, "for", in: item, path: filePath, hint: "how long it lasts, e.g. `for: 10s`").flatMap { duration($0, "\(filePath).for", atMost: ScenarioBounds.maxRunDuration) }
             var parameters: [String: String] = [:]
             var ok = true
             for entry in f.entries where !["kind", "at", "for"].contains(entry.key) {
@@ -51,7 +51,7 @@ extension ScenarioReader {
                 guard let n = require(f, "expr", in: item, path: filePath, hint: "write e.g. `{ expr: \"error_rate < 5% for 5s\", abort: true }`") else { continue }
                 exprNode = n
                 if let n = f["abort"] { guard let b = bool(n, "\(filePath).abort") else { continue }; abort = b }
-                if let n = f["after"] { guard let d = duration(n, "\(filePath).after") else { continue }; after = d; afterNode = n }
+                if let n = f["after"] { guard let d = duration(n, "\(filePath).after", atMost: ScenarioBounds.maxRunDuration) else { continue }; after = d; afterNode = n }
             }
             guard let text = scalarText(exprNode, filePath, expected: "a criterion like `p95(latency) < 250ms`") else { continue }
             let expression: CriterionExpression

@@ -29,12 +29,12 @@ extension ScenarioReader {
         }
 
         var spec = LoadSpec(model: model, stages: [])
-        if let n = f["warmup"], let d = duration(n, "load.warmup") { spec.warmup = d }
+        if let n = f["warmup"], let d = duration(n, "load.warmup", atMost: ScenarioBounds.maxRunDuration) { spec.warmup = d }
         if let n = f["start"], let v = level(n, "load.start", model: model) { spec.start = v }
-        if let n = f["max_in_flight"], let v = int(n, "load.max_in_flight") { spec.maxInFlight = v }
-        if let n = f["connections"], let v = int(n, "load.connections") { spec.connections = v }
-        if let n = f["think"], let d = duration(n, "load.think") { spec.think = d }
-        if let n = f["timeout"], let d = duration(n, "load.timeout") { spec.timeout = d }
+        if let n = f["max_in_flight"], let v = int(n, "load.max_in_flight", atMost: ScenarioBounds.maxConnections) { spec.maxInFlight = v }
+        if let n = f["connections"], let v = int(n, "load.connections", atMost: ScenarioBounds.maxConnections) { spec.connections = v }
+        if let n = f["think"], let d = duration(n, "load.think", atMost: ScenarioBounds.maxShortDuration) { spec.think = d }
+        if let n = f["timeout"], let d = duration(n, "load.timeout", atMost: ScenarioBounds.maxShortDuration) { spec.timeout = d }
         if let n = f["keepalive"], let b = bool(n, "load.keepalive") { spec.keepalive = b }
 
         let shorthandKeys = ["rate", "users", "duration"].filter { f[$0] != nil }
@@ -73,7 +73,7 @@ extension ScenarioReader {
         }
         anchor("load.stages", durationNode)
         let level = level(levelNode, "load.\(levelKey)", model: model)
-        let length = duration(durationNode, "load.duration")
+        let length = duration(durationNode, "load.duration", atMost: ScenarioBounds.maxRunDuration)
         if let length, length <= .zero {
             report(durationNode, "load.duration", "`duration` must be above 0", hint: "it is the measured part of the run, after the warmup")
             return nil
@@ -98,7 +98,7 @@ extension ScenarioReader {
             }
             if let n = f["name"], let name = string(n, "\(path).name") { stage.name = name }
             if let n = require(f, "duration", in: item, path: path, hint: "write e.g. `{ duration: 30s, target: \(model == .open ? "100/s" : "16") }`"),
-               let d = duration(n, "\(path).duration") {
+               let d = duration(n, "\(path).duration", atMost: ScenarioBounds.maxRunDuration) {
                 stage.duration = d
             }
             if let n = require(f, "target", in: item, path: path, hint: model == .open ? "the arrival rate at the stage's end, e.g. `100/s`" : "the number of users at the stage's end, e.g. `16`"),
@@ -115,7 +115,13 @@ extension ScenarioReader {
         switch model {
         case .open:
             guard let text = scalarText(node, path, expected: "a rate like `500/s`") else { return nil }
-            if let rate = Units.parseRate(text) { return rate.perSecond }
+            if let rate = Units.parseRate(text) {
+                guard rate.perSecond <= ScenarioBounds.maxRatePerSecond else {
+                    report(node, path, "`\(Self.field(path))` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxRatePerSecond))/s, got `\(text)`")
+                    return nil
+                }
+                return rate.perSecond
+            }
             if let n = Double(text.trimmingSpaces), n.isFinite {
                 report(node, path, "expected a rate like `500/s`, got `\(text)`", hint: "the open model's level is an arrival rate; write `\(text.trimmingSpaces)/s`")
             } else {
@@ -124,7 +130,15 @@ extension ScenarioReader {
             return nil
         case .closed:
             guard let text = scalarText(node, path, expected: "a user count like `64`") else { return nil }
-            if let n = Int(text.trimmingSpaces) { return Double(n) }
+            let trimmed = text.trimmingSpaces
+            if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                guard let n = Int(trimmed), n <= ScenarioBounds.maxUsers else {
+                    report(node, path, "`\(Self.field(path))` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxUsers)) users, got `\(text)`")
+                    return nil
+                }
+                return Double(n)
+            }
+            if let n = Int(trimmed) { return Double(n) }
             if Units.parseRate(text) != nil {
                 report(node, path, "expected a user count like `64`, got `\(text)`", hint: "the closed model's level is a number of virtual users; for a rate use `model: open`")
             } else {

@@ -32,7 +32,7 @@ extension ScenarioReader {
         } else {
             request.name = "\(request.method) \(pathText)"
         }
-        if let n = f["weight"], let w = int(n, "\(path).weight") { request.weight = w }
+        if let n = f["weight"], let w = int(n, "\(path).weight", atMost: ScenarioBounds.maxWeight) { request.weight = w }
         if let n = f["headers"] { request.headers = readHeaders(n, path: "\(path).headers") }
         if let n = f["body"] { request.body = readBody(n, path: "\(path).body") }
         if let n = f["expect"], let e = readExpect(n, path: "\(path).expect") { request.expect = e }
@@ -129,11 +129,11 @@ extension ScenarioReader {
             case .sequence(let sequence):
                 var statuses: [Int] = []
                 for (i, item) in sequence.enumerated() {
-                    if let s = int(item, "\(path).status[\(i)]") { statuses.append(s) }
+                    if let s = int(item, "\(path).status[\(i)]", atMost: 599) { statuses.append(s) }
                 }
                 expect.status = statuses
             default:
-                if let s = int(n, "\(path).status") { expect.status = [s] }
+                if let s = int(n, "\(path).status", atMost: 599) { expect.status = [s] }
             }
         }
         if let n = f["body_contains"] { expect.bodyContains = string(n, "\(path).body_contains") }

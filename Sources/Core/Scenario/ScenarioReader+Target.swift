@@ -74,16 +74,16 @@ extension ScenarioReader {
         }
         var demo = DemoTargetOptions()
         var ok = true
-        if let n = f["latency"] { if let d = duration(n, "target.latency") { demo.latency = d } else { ok = false } }
-        if let n = f["jitter"] { if let d = duration(n, "target.jitter") { demo.jitter = d } else { ok = false } }
+        if let n = f["latency"] { if let d = duration(n, "target.latency", atMost: ScenarioBounds.maxShortDuration) { demo.latency = d } else { ok = false } }
+        if let n = f["jitter"] { if let d = duration(n, "target.jitter", atMost: ScenarioBounds.maxShortDuration) { demo.jitter = d } else { ok = false } }
         if let n = f["error_rate"] { if let p = percent(n, "target.error_rate") { demo.errorRate = p } else { ok = false } }
         if let n = f["stall"] {
             if let stall = fields(n, path: "target.stall", allowed: ["every", "for"]) {
                 if let every = require(stall, "every", in: n, path: "target.stall", hint: "write e.g. `stall: { every: 10s, for: 1s }`") {
-                    demo.stallEvery = duration(every, "target.stall.every")
+                    demo.stallEvery = duration(every, "target.stall.every", atMost: ScenarioBounds.maxRunDuration)
                 }
                 if let length = require(stall, "for", in: n, path: "target.stall", hint: "write e.g. `stall: { every: 10s, for: 1s }`") {
-                    demo.stallFor = duration(length, "target.stall.for")
+                    demo.stallFor = duration(length, "target.stall.for", atMost: ScenarioBounds.maxShortDuration)
                 }
                 if demo.stallEvery == nil || demo.stallFor == nil { ok = false }
             } else {
@@ -131,7 +131,7 @@ extension ScenarioReader {
         guard let f = fields(node, path: "target.ready", allowed: ["path", "timeout"]) else { return nil }
         var ready = ReadySpec()
         if let n = f["path"] { guard let p = string(n, "target.ready.path") else { return nil }; ready.path = p }
-        if let n = f["timeout"] { guard let d = duration(n, "target.ready.timeout") else { return nil }; ready.timeout = d }
+        if let n = f["timeout"] { guard let d = duration(n, "target.ready.timeout", atMost: ScenarioBounds.maxShortDuration) else { return nil }; ready.timeout = d }
         return ready
     }
 }

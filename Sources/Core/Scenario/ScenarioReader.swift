@@ -29,21 +29,7 @@ struct ScenarioReader {
 
     /// Reads `text` into a scenario; nil when it is too broken to build one (problems are in `diagnostics`).
     mutating func read(_ text: String) -> Scenario? {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "the scenario is empty",
-                       hint: "start with `name:`, `target:` and `load:`; see examples/quickstart.yaml")
-                return nil
-            }
-            root = node
-        } catch let error as YamlError {
-            reportYAML(error, text: text)
-            return nil
-        } catch {
-            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
-            return nil
-        }
+        guard let root = compose(text) else { return nil }
         anchor("", root)
         guard case .mapping = root else {
             report(root, "", "the scenario must be a mapping (`name: …`, `target: …`, `load: …`), got \(describe(root))")
@@ -76,6 +62,62 @@ struct ScenarioReader {
             diagnostics.append(Diagnostic(location(for: problem.path, offset: problem.offset), problem.message, hint: problem.hint))
         }
         return diagnostics.isEmpty ? scenario : nil
+    }
+
+    /// The YAML tree of `text`, composed only once `YAMLGuard` has found it cheap to compose and
+    /// to walk; nil (with a problem) when it is too large, malformed or empty.
+    mutating func compose(_ text: String) -> Node? {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        let bytes = text.utf8.count
+        guard bytes <= ScenarioBounds.maxFileBytes else {
+            report(at: start, path: "", "the file is \(ScenarioBounds.describe(bytes)) bytes; a scenario file must be at most 1 MiB (\(ScenarioBounds.describe(ScenarioBounds.maxFileBytes)) bytes)")
+            return nil
+        }
+        if let problem = YAMLGuard.scan(text) {
+            report(at: SourceLocation(file: file, line: problem.line, column: problem.column), path: "", problem.message, hint: problem.hint)
+            return nil
+        }
+        let neutral = YAMLGuard.neutralized(text)
+        do {
+            // The parser holds the anchors the guard reads, so it lives until the check is done.
+            let parser = try Parser(yaml: neutral ?? text)
+            guard let node = try parser.singleRoot() else {
+                report(at: start, path: "", "the scenario is empty", hint: "start with `name:`, `target:` and `load:`; see examples/quickstart.yaml")
+                return nil
+            }
+            try YAMLGuard.check(node)
+            if neutral == nil { return node }
+        } catch let problem as YAMLGuard.Problem {
+            report(at: SourceLocation(file: file, line: problem.line, column: problem.column), path: "", problem.message, hint: problem.hint)
+            return nil
+        } catch {
+            reportComposeError(error, text: text)
+            // The neutralized text spells aliases with U+E000: show them as written.
+            for i in diagnostics.indices {
+                diagnostics[i].message = diagnostics[i].message.replacingOccurrences(of: "\u{E000}", with: "*")
+                diagnostics[i].hint = diagnostics[i].hint?.replacingOccurrences(of: "\u{E000}", with: "*")
+            }
+            return nil
+        }
+        do {
+            // Aliases are in the text: compose it again, now known to expand to a bounded tree.
+            guard let node = try Yams.compose(yaml: text) else {
+                report(at: start, path: "", "the scenario is empty")
+                return nil
+            }
+            return node
+        } catch {
+            reportComposeError(error, text: text)
+            return nil
+        }
+    }
+
+    mutating func reportComposeError(_ error: any Error, text: String) {
+        if let error = error as? YamlError {
+            reportYAML(error, text: text)
+        } else {
+            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
+        }
     }
 
     /// Reads a list whose unreadable entries are left out, so later entries shift down: the file's
@@ -275,11 +317,18 @@ struct ScenarioReader {
         scalarText(node, path, expected: "a string")
     }
 
-    mutating func duration(_ node: Node, _ path: String) -> Duration? {
+    /// A duration of at most `limit` (one of `ScenarioBounds`'); too long is reported here, with the text as written.
+    mutating func duration(_ node: Node, _ path: String, atMost limit: Duration) -> Duration? {
         guard let text = scalarText(node, path, expected: "a duration like `30s`") else { return nil }
-        if let d = Units.parseDuration(text) { return d }
+        if let seconds = Units.parseDurationSeconds(text) {
+            if seconds > limit.seconds {
+                report(node, path, "`\(Self.field(path))` must be at most \(ScenarioBounds.describe(limit)), got `\(text)`")
+                return nil
+            }
+            if let d = Units.duration(seconds: seconds) { return d }
+        }
         let trimmed = text.trimmingSpaces
-        if trimmed.hasPrefix("-"), Units.parseDuration(String(trimmed.dropFirst())) != nil {
+        if trimmed.hasPrefix("-"), Units.parseDurationSeconds(String(trimmed.dropFirst())) != nil {
             report(node, path, "durations cannot be negative, got `\(text)`")
         } else if Double(trimmed) != nil {
             report(node, path, "expected a duration like `30s`, got `\(text)`", hint: "add a unit: `\(trimmed)s` or `\(trimmed)ms`")
@@ -289,11 +338,26 @@ struct ScenarioReader {
         return nil
     }
 
-    mutating func int(_ node: Node, _ path: String) -> Int? {
+    /// An integer; one too large for `Int` is reported as beyond `limit` (its bound in `ScenarioBounds`).
+    mutating func int(_ node: Node, _ path: String, atMost limit: Int) -> Int? {
         guard let text = scalarText(node, path, expected: "an integer") else { return nil }
-        if let i = Int(text.trimmingSpaces) { return i }
-        report(node, path, "expected an integer, got `\(text)`")
+        let trimmed = text.trimmingSpaces
+        if let i = Int(trimmed) { return i }
+        let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
+        if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            report(node, path, trimmed.hasPrefix("-") ? "`\(Self.field(path))` must not be negative, got `\(text)`"
+                                                     : "`\(Self.field(path))` must be at most \(ScenarioBounds.describe(limit)), got `\(text)`")
+        } else {
+            report(node, path, "expected an integer, got `\(text)`")
+        }
         return nil
+    }
+
+    /// The last part of a path, as the file names it: `timeout` for `load.timeout`, `status` for `requests[0].expect.status[1]`.
+    static func field(_ path: String) -> String {
+        var last = path[(path.lastIndex(of: ".").map { path.index(after: $0) } ?? path.startIndex)...]
+        if let bracket = last.firstIndex(of: "[") { last = last[..<bracket] }
+        return String(last)
     }
 
     mutating func bool(_ node: Node, _ path: String) -> Bool? {

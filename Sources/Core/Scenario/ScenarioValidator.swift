@@ -44,6 +44,7 @@ public enum ScenarioValidator {
         checkFaults(scenario, into: &problems)
         checkCriteria(scenario, into: &problems)
         checkRegression(scenario, into: &problems)
+        checkBounds(scenario, into: &problems)
         return problems
     }
 
@@ -347,7 +348,9 @@ extension FaultSpec {
     private static func problem(value: String, of parameter: String) -> String? {
         switch parameter {
         case "delay", "jitter":
-            return Units.parseDuration(value) == nil ? "expected a duration like `200ms`, got `\(value)`" : nil
+            guard let seconds = Units.parseDurationSeconds(value) else { return "expected a duration like `200ms`, got `\(value)`" }
+            return seconds <= ScenarioBounds.maxShortDuration.seconds ? nil
+                : "`\(parameter)` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxShortDuration)), got `\(value)`"
         case "rate":
             guard let p = Units.parsePercent(value) else { return "expected a percentage like `10%`, got `\(value)`" }
             return (0...1).contains(p) ? nil : "`\(value)` is not between 0% and 100%"
@@ -355,10 +358,10 @@ extension FaultSpec {
             guard let s = Int(value), (100...599).contains(s) else { return "expected an HTTP status (100…599), got `\(value)`" }
             return nil
         case "limit":
-            guard value.hasSuffix("/s"), let bytes = Units.parseSize(String(value.dropLast(2))), bytes > 0 else {
+            guard value.hasSuffix("/s"), let bytes = Units.parseSizeBytes(String(value.dropLast(2))), bytes >= 1 else {
                 return "expected a bandwidth like `64KiB/s`, got `\(value)`"
             }
-            return nil
+            return bytes <= ScenarioBounds.maxBandwidthBytesPerSecond ? nil : "`limit` must be at most 10GiB/s, got `\(value)`"
         default:
             return nil
         }

@@ -115,8 +115,17 @@ public struct TemplateParser: Sendable {
         if compact == "random.uuid" { return .success(.randomUUID) }
         if compact.hasPrefix("random.int(") && compact.hasSuffix(")") {
             let args = compact.dropFirst("random.int(".count).dropLast().split(separator: ",", omittingEmptySubsequences: false)
-            guard args.count == 2, let a = Int(args[0]), let b = Int(args[1]) else {
+            func isInteger(_ s: Substring) -> Bool {
+                let digits = s.hasPrefix("-") || s.hasPrefix("+") ? s.dropFirst() : s
+                return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            }
+            guard args.count == 2, isInteger(args[0]), isInteger(args[1]) else {
                 return .failure(Problem(offset: 0, message: "`${\(inner)}` needs two integers", hint: "write e.g. `${random.int(1,5000)}`"))
+            }
+            let limit = ScenarioBounds.maxTemplateInteger
+            guard let a = Int(args[0]), let b = Int(args[1]), a.magnitude <= limit.magnitude, b.magnitude <= limit.magnitude else {
+                return .failure(Problem(offset: 0, message: "`${\(inner)}` is out of range",
+                                        hint: "both bounds must be within ±\(ScenarioBounds.describe(limit)) (2^53 - 1)"))
             }
             guard a <= b else {
                 return .failure(Problem(offset: 0, message: "`${\(inner)}` has its bounds reversed", hint: "write `${random.int(\(b),\(a))}`"))
