@@ -72,12 +72,12 @@ private struct ResultChecker {
     // MARK: Primitives
 
     func count(_ value: Int, _ path: @autoclosure Path, limit: Int = ResultDocument.Limits.count) throws(StressError) {
-        guard value >= 0, value <= limit else { throw fail(path, "is \(value); it must be a count from 0 to \(Self.text(limit))") }
+        guard value >= 0, value <= limit else { throw fail(path, "is \(value); it must be a whole number from 0 to \(Self.text(limit))") }
     }
 
     func count(_ value: UInt64, _ path: @autoclosure Path) throws(StressError) {
         guard value <= UInt64(ResultDocument.Limits.count) else {
-            throw fail(path, "is \(value); it must be a count from 0 to \(Self.text(ResultDocument.Limits.count))")
+            throw fail(path, "is \(value); it must be a whole number from 0 to \(Self.text(ResultDocument.Limits.count))")
         }
     }
 
@@ -278,7 +278,7 @@ private struct ResultChecker {
         try length(m.perSecond.count, "metrics.per_second", limit: ResultDocument.Limits.seriesLength)
         var previous = -1
         for (i, s) in m.perSecond.enumerated() {
-            try seconds(Double(s.t), "metrics.per_second[\(i)].t")
+            try count(s.t, "metrics.per_second[\(i)].t", limit: Int(ResultDocument.Limits.seconds))
             // Strictly increasing seconds: a 10 s window then holds at most ten of them.
             guard s.t > previous else {
                 throw fail({ "metrics.per_second[\(i)].t" }, "is \(s.t), not after the previous entry's \(previous)")
