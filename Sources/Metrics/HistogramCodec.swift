@@ -121,7 +121,8 @@ public enum HistogramCodec {
         try decode(Base64.decode(text), limits: limits)
     }
 
-    /// Decodes compressed V2 bytes (the uncompressed V2 form is accepted too).
+    /// Decodes compressed V2 bytes (the uncompressed V2 form is accepted too), refusing
+    /// (``HistogramCodecError/Kind/tooLarge``) what would allocate more than `limits` allow.
     ///
     /// The histogram has the encoded lowest discernible value, highest trackable value and
     /// precision, and the encoded counts. The format keeps counts per bucket, not the exact values

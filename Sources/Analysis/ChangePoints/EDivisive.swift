@@ -25,8 +25,9 @@ public struct EDivisive: Sendable, Hashable {
     /// The seed of the permutation tests.
     public var seed: UInt64
 
-    /// A detector with SPEC §11's defaults. `permutations` is clamped to 0…100 000 and
-    /// `minimumSegment` to 2…1 000 000 (the energy statistic needs two values per side).
+    /// A detector with the defaults `trend` uses (README, "Comparing runs, and trends").
+    /// `permutations` is clamped to 0…100 000 and `minimumSegment` to 2…1 000 000 (the energy
+    /// statistic needs two values per side).
     public init(permutations: Int = 199, significance: Double = 0.05, minimumSegment: Int = 3,
                 maximumChangePoints: Int? = nil, minimumRelativeChange: Double = 0.05, seed: UInt64 = 0x5EED) {
         self.permutations = min(max(permutations, 0), 100_000)
