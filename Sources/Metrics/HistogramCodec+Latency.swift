@@ -8,8 +8,10 @@ extension HistogramCodec {
     /// counts exactly; one count of the highest bucket goes to the top of its bucket, where Java
     /// reports the maximum. Values above one hour are clamped and counted in `clamped`, values
     /// below 1 µs count as 1 µs, as for ``LatencyHistogram/record(nanoseconds:)``.
-    public static func decodeLatency(_ text: String) throws(HistogramCodecError) -> LatencyHistogram {
-        try LatencyHistogram(rerecording: decodeBase64(text))
+    ///
+    /// `limits` caps what the decoding may allocate (see ``Limits``).
+    public static func decodeLatency(_ text: String, limits: Limits = Limits()) throws(HistogramCodecError) -> LatencyHistogram {
+        try LatencyHistogram(rerecording: decodeBase64(text, limits: limits))
     }
 
     /// The non-zero counts of `h`, each at the lowest value of its bucket, in value order.

@@ -27,6 +27,21 @@ public enum HistogramCodec {
     /// HdrHistogram can describe (5 digits over the whole 63-bit range) needs about 57 MiB.
     public static let maximumDecompressedBytes = 64 << 20
 
+    /// Caps on what decoding one histogram may allocate, for input that may be hostile (a stored
+    /// result file). The defaults accept every histogram HdrHistogram can describe.
+    public struct Limits: Sendable, Hashable {
+        /// The most bytes the zlib stream may inflate to.
+        public var decompressedBytes: Int
+        /// The longest counts array the header's range and precision may ask for (8 bytes each).
+        public var countsLength: Int
+
+        /// Limits as given.
+        public init(decompressedBytes: Int = HistogramCodec.maximumDecompressedBytes, countsLength: Int = .max) {
+            self.decompressedBytes = decompressedBytes
+            self.countsLength = countsLength
+        }
+    }
+
     static let compressedCookieBase: UInt32 = 0x1C84_9304
     static let uncompressedCookieBase: UInt32 = 0x1C84_9303
     static let varintWordSizeFlag: UInt32 = 0x10
@@ -102,17 +117,18 @@ public enum HistogramCodec {
     // MARK: Decoding
 
     /// Decodes a base64 compressed V2 string (surrounding whitespace is ignored).
-    public static func decodeBase64(_ text: String) throws(HistogramCodecError) -> Histogram<UInt64> {
-        try decode(Base64.decode(text))
+    public static func decodeBase64(_ text: String, limits: Limits = Limits()) throws(HistogramCodecError) -> Histogram<UInt64> {
+        try decode(Base64.decode(text), limits: limits)
     }
 
-    /// Decodes compressed V2 bytes (the uncompressed V2 form is accepted too).
+    /// Decodes compressed V2 bytes (the uncompressed V2 form is accepted too), refusing
+    /// (``HistogramCodecError/Kind/tooLarge``) what would allocate more than `limits` allow.
     ///
     /// The histogram has the encoded lowest discernible value, highest trackable value and
     /// precision, and the encoded counts. The format keeps counts per bucket, not the exact values
     /// recorded, so, as Java's decoder does, `min` reads as the bottom of its bucket and `max` and
     /// the percentiles as the top of theirs.
-    public static func decode(_ bytes: [UInt8]) throws(HistogramCodecError) -> Histogram<UInt64> {
+    public static func decode(_ bytes: [UInt8], limits: Limits = Limits()) throws(HistogramCodecError) -> Histogram<UInt64> {
         guard bytes.count >= 4 else { throw HistogramCodecError(.truncated, "\(bytes.count) bytes, no cookie") }
         let cookie = readBigEndian32(bytes, at: 0)
         switch cookie & ~0xF0 {
@@ -123,10 +139,10 @@ public enum HistogramCodec {
             guard length <= bytes.count - 8 else {
                 throw HistogramCodecError(.truncated, "compressed length \(length) but \(bytes.count - 8) bytes follow")
             }
-            let inner = try Zlib.decompress(bytes[8 ..< 8 + length], limit: maximumDecompressedBytes)
-            return try decodeUncompressed(inner)
+            let inner = try Zlib.decompress(bytes[8 ..< 8 + length], limit: min(limits.decompressedBytes, maximumDecompressedBytes))
+            return try decodeUncompressed(inner, limits: limits)
         case uncompressedCookieBase:
-            return try decodeUncompressed(bytes)
+            return try decodeUncompressed(bytes, limits: limits)
         case 0x1C84_9301, 0x1C84_9302, 0x1C84_9308, 0x1C84_9309:
             throw HistogramCodecError(.unsupportedEncoding,
                                       "cookie 0x\(hex(cookie)) is the older V0/V1 encoding; re-encode it with a current HdrHistogram")
@@ -138,7 +154,7 @@ public enum HistogramCodec {
         }
     }
 
-    static func decodeUncompressed(_ bytes: [UInt8]) throws(HistogramCodecError) -> Histogram<UInt64> {
+    static func decodeUncompressed(_ bytes: [UInt8], limits: Limits = Limits()) throws(HistogramCodecError) -> Histogram<UInt64> {
         guard bytes.count >= headerSize else {
             throw HistogramCodecError(.truncated, "\(bytes.count) bytes, shorter than the \(headerSize)-byte header")
         }
@@ -162,6 +178,9 @@ public enum HistogramCodec {
         guard let layout = validLayout(digits: digits, lowest: lowest, highest: highest) else {
             throw HistogramCodecError(.invalidHeader,
                                       "lowest \(lowest), highest \(highest), \(digits) digits is not a valid histogram range")
+        }
+        guard layout.countsLength <= limits.countsLength else {
+            throw HistogramCodecError(.tooLarge, "the header's range needs \(layout.countsLength) counts, more than the \(limits.countsLength) allowed")
         }
         guard let precision = SignificantDigits(rawValue: Int8(digits)) else {
             throw HistogramCodecError(.invalidHeader, "\(digits) significant digits")

@@ -72,13 +72,20 @@ public enum BaselineComparison {
             let schedule = ArrivalSchedule(start: load.start, stages: load.stages.map {
                 Stage(name: $0.name, duration: .seconds($0.durationSeconds), target: $0.target)
             })
-            let from = Int64((load.warmupSeconds * 1e9).rounded())
-            let to = from + Int64((run.summary.measuredS * 1e9).rounded())
+            let from = nanoseconds(load.warmupSeconds)
+            let to = from.addingReportingOverflow(nanoseconds(run.summary.measuredS)).partialValue
             scheduled = schedule.cumulativeCount(at: to) - schedule.cumulativeCount(at: from)
         }
         let lag = run.summary.sendLag.flatMap { $0.count > 0 ? $0.percentiles["p99"] : nil }
         return RunQuality(scheduledRequests: scheduled, requests: run.summary.requests, measuredSeconds: run.summary.measuredS,
-                          sendLagP99: lag.map { .nanoseconds(Int64(($0 * 1e6).rounded())) })
+                          sendLagP99: lag.map { .nanoseconds(nanoseconds($0 / 1000)) })
+    }
+
+    /// `seconds` in nanoseconds, clamped to ±2^62 (a stored result's numbers are checked when read;
+    /// this keeps a library caller's NaN or 1e300 from trapping).
+    private static func nanoseconds(_ seconds: Double) -> Int64 {
+        let n = (seconds * 1e9).rounded()
+        return n.isNaN ? 0 : Int64(min(max(n, -0x1p62), 0x1p62))
     }
 
     /// The run's counters for `request`, or for the whole run; nil when the run has no such request.
@@ -101,11 +108,11 @@ public enum BaselineComparison {
         switch check.rule.metric.metric {
         case .throughput:
             count = stats.requests
-            perWindow = windows(run).map { w in Double(w.reduce(0) { $0 + $1.requests }) / Double(max(w.count, 1)) }
+            perWindow = windows(run).map { w in w.reduce(0.0) { $0 + Double($1.requests) } / Double(max(w.count, 1)) }
         default:
             let serviceTime = check.rule.metric.metric == .serviceTime
             let latency = serviceTime ? stats.serviceTime : stats.latency
-            count = Int(latency.count)
+            count = Int(clamping: latency.count)
             // Window values: the mean of the per-second values (an approximation used only for noise).
             perWindow = windows(run).compactMap { w -> Double? in
                 let values = w.compactMap { second -> Double? in
@@ -125,7 +132,7 @@ public enum BaselineComparison {
     private static func errorSample(_ run: ResultDocument, _ check: RegressionCheck) -> ErrorRunSample {
         let stats = slice(run, check.request) ?? run.metrics.overall
         let perWindow = check.request != nil ? [] : windows(run).map { w in
-            ErrorRunSample.Window(errors: w.reduce(0) { $0 + $1.errors.total }, requests: w.reduce(0) { $0 + $1.requests })
+            ErrorRunSample.Window(errors: saturatingSum(w.map(\.errors.total)), requests: saturatingSum(w.map(\.requests)))
         }
         let e = stats.errorsByClass
         let classes = ["connect": e.connect, "timeout": e.timeout, "reset": e.reset, "status": e.status, "expectation": e.expectation].filter { $0.value > 0 }
@@ -133,8 +140,16 @@ public enum BaselineComparison {
     }
 }
 
+/// The sum, or Int.max where it would overflow.
+func saturatingSum(_ values: [Int]) -> Int {
+    values.reduce(0) { sum, value in
+        let (next, overflow) = sum.addingReportingOverflow(value)
+        return overflow ? (value > 0 ? .max : .min) : next
+    }
+}
+
 extension ResultDocument.ErrorsByClass {
-    var total: Int { connect + timeout + reset + status + expectation }
+    var total: Int { saturatingSum([connect, timeout, reset, status, expectation]) }
 }
 
 extension ResultDocument.RegressionVerdictInfo {

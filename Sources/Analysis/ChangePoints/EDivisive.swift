@@ -25,37 +25,43 @@ public struct EDivisive: Sendable, Hashable {
     /// The seed of the permutation tests.
     public var seed: UInt64
 
-    /// A detector with SPEC §11's defaults.
+    /// A detector with the defaults `trend` uses (README, "Comparing runs, and trends").
+    /// `permutations` is clamped to 0…100 000 and `minimumSegment` to 2…1 000 000 (the energy
+    /// statistic needs two values per side).
     public init(permutations: Int = 199, significance: Double = 0.05, minimumSegment: Int = 3,
                 maximumChangePoints: Int? = nil, minimumRelativeChange: Double = 0.05, seed: UInt64 = 0x5EED) {
-        precondition(minimumSegment >= 2, "the energy statistic needs two values per side")
-        self.permutations = permutations
+        self.permutations = min(max(permutations, 0), 100_000)
         self.significance = significance
-        self.minimumSegment = minimumSegment
+        self.minimumSegment = min(max(minimumSegment, 2), 1_000_000)
         self.maximumChangePoints = maximumChangePoints
         self.minimumRelativeChange = minimumRelativeChange
         self.seed = seed
     }
 
-    /// The change points of `series`, in index order.
+    /// The change points of `series`, in index order. Values that are not finite find none.
     public func changePoints(in series: [Double]) -> [ChangePoint] {
+        guard series.allSatisfy(\.isFinite) else { return [] }
+        // Q̂ scales with the values and the p-values do not: divide by the largest magnitude so the
+        // sums of distances stay finite however large the values (|a − b| of ±1e308 is infinite).
+        let scale = series.map(abs).max() ?? 0
+        let scaled = scale > 0 ? series.map { $0 / scale } : series
         var generator = SeededGenerator(seed: seed)
         var accepted: [(index: Int, pValue: Double)] = []
         // Segments as half-open ranges, each with its best split cached.
         var segments: [(range: Range<Int>, best: (index: Int, q: Double)?)] = [
-            (0..<series.count, bestSplit(Array(series)))
+            (0..<scaled.count, bestSplit(scaled))
         ]
         while maximumChangePoints.map({ accepted.count < $0 }) ?? true {
             guard let pick = segments.indices.filter({ segments[$0].best != nil })
                 .max(by: { segments[$0].best!.q < segments[$1].best!.q }) else { break }
             let (range, best) = (segments[pick].range, segments[pick].best!)
-            let pValue = permutationPValue(Array(series[range]), observed: best.q, generator: &generator)
+            let pValue = permutationPValue(Array(scaled[range]), observed: best.q, generator: &generator)
             guard pValue < significance else { break }
             let split = range.lowerBound + best.index
             accepted.append((split, pValue))
             let left = range.lowerBound..<split, right = split..<range.upperBound
             segments.replaceSubrange(pick...pick, with: [
-                (left, bestSplit(Array(series[left]))), (right, bestSplit(Array(series[right]))),
+                (left, bestSplit(Array(scaled[left]))), (right, bestSplit(Array(scaled[right]))),
             ])
         }
         return pruned(accepted.sorted { $0.index < $1.index }, series: series)
@@ -63,8 +69,8 @@ public struct EDivisive: Sendable, Hashable {
 
     /// The split of `values` with the largest Q̂ (index = first value of the right side), if any.
     func bestSplit(_ values: [Double]) -> (index: Int, q: Double)? {
-        let n = values.count, minimum = minimumSegment
-        guard n >= 2 * minimum else { return nil }
+        let n = values.count, minimum = max(minimumSegment, 2)
+        guard n / 2 >= minimum else { return nil }
         // Sums of |a − b| over pairs within the left side, within the right side, and across, for τ = minimum.
         var withinLeft = 0.0, withinRight = 0.0, across = 0.0
         for i in 0..<n {
@@ -98,7 +104,7 @@ public struct EDivisive: Sendable, Hashable {
         var atLeast = 0
         // A relative epsilon keeps float noise in the incremental sums from counting ties as smaller.
         let threshold = observed - 1e-9 * max(1, abs(observed))
-        for _ in 0..<permutations {
+        for _ in 0..<max(permutations, 0) {
             generator.shuffle(&shuffled)
             if let q = bestSplit(shuffled)?.q, q >= threshold { atLeast += 1 }
         }
@@ -126,7 +132,9 @@ public struct EDivisive: Sendable, Hashable {
         }
     }
 
+    /// Summed as value / count, so finite values never add up past the largest Double.
     private func mean(_ values: ArraySlice<Double>) -> Double {
-        values.reduce(0, +) / Double(values.count)
+        let n = Double(values.count)
+        return values.reduce(0) { $0 + $1 / n }
     }
 }

@@ -16,8 +16,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform integer in 0..<bound, without modulo bias (Lemire's multiply-shift with rejection).
+    /// 0 for a bound below 2.
     mutating func below(_ bound: Int) -> Int {
-        precondition(bound > 0)
+        guard bound > 1 else { return 0 }
         let range = UInt64(bound)
         let threshold = (0 &- range) % range
         while true {

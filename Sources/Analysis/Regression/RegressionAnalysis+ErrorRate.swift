@@ -25,8 +25,10 @@ extension RegressionAnalysis {
         if (baseline + candidate).contains(where: { $0.requests < 0 || $0.errors < 0 || $0.errors > $0.requests }) {
             problems.append("a run's error count is negative or exceeds its requests")
         }
-        let baselineRequests = baseline.reduce(0) { $0 + $1.requests }
-        let candidateRequests = candidate.reduce(0) { $0 + $1.requests }
+        if !(tolerance >= 0 && tolerance.isFinite) { problems.append("the tolerance \(tolerance) is not a finite, non-negative number") }
+        // Sums in floating point: counts from a file can add up past Int.max.
+        let baselineRequests = baseline.reduce(0.0) { $0 + Double($1.requests) }
+        let candidateRequests = candidate.reduce(0.0) { $0 + Double($1.requests) }
         if problems.isEmpty, baselineRequests == 0 || candidateRequests == 0 { problems.append("no requests") }
         guard problems.isEmpty else {
             verdict.reasons = problems + gateFailures
@@ -69,7 +71,8 @@ extension RegressionAnalysis {
         for run in baseline { for (name, count) in run.errorClasses where count > 0 { seen.insert(name) } }
         var fresh: [String: Int] = [:]
         for run in candidate { for (name, count) in run.errorClasses where count > 0 && !seen.contains(name) {
-            fresh[name, default: 0] += count
+            let (sum, overflow) = fresh[name, default: 0].addingReportingOverflow(count)
+            fresh[name] = overflow ? .max : sum
         } }
         return fresh.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
@@ -77,8 +80,8 @@ extension RegressionAnalysis {
     /// One side's raw rate, adjusted rate, quasi-binomial variance of the adjusted rate, its df and φ.
     private static func side(_ runs: [ErrorRunSample])
         -> (rate: Double, adjusted: Double, variance: Double, df: Double, phi: Double) {
-        let errors = Double(runs.reduce(0) { $0 + $1.errors })
-        let requests = Double(runs.reduce(0) { $0 + $1.requests })
+        let errors = runs.reduce(0.0) { $0 + Double($1.errors) }
+        let requests = runs.reduce(0.0) { $0 + Double($1.requests) }
         let adjusted = (errors + 1) / (requests + 2)
         let dispersion = dispersion(runs.flatMap(\.windows).filter { $0.requests > 0 })
         let variance = dispersion.phi * adjusted * (1 - adjusted) / (requests + 2)
@@ -87,8 +90,8 @@ extension RegressionAnalysis {
 
     /// Quasi-binomial dispersion φ = Pearson χ²/(k − 1) over windows, floored at 1 (then df is infinite).
     static func dispersion(_ windows: [ErrorRunSample.Window]) -> (phi: Double, df: Double) {
-        let errors = Double(windows.reduce(0) { $0 + $1.errors })
-        let requests = Double(windows.reduce(0) { $0 + $1.requests })
+        let errors = windows.reduce(0.0) { $0 + Double($1.errors) }
+        let requests = windows.reduce(0.0) { $0 + Double($1.requests) }
         guard windows.count >= 2, requests > 0 else { return (1, .infinity) }
         let p = errors / requests
         guard p > 0, p < 1 else { return (1, .infinity) }
@@ -98,6 +101,7 @@ extension RegressionAnalysis {
             return sum + deviation * deviation / (expected * (1 - p))
         }
         let phi = chiSquare / Double(windows.count - 1)
+        guard phi.isFinite else { return (1, .infinity) }
         return phi > 1 ? (phi, Double(windows.count - 1)) : (1, .infinity)
     }
 }

@@ -59,6 +59,7 @@ public enum RegressionAnalysis {
         if all.contains(where: { !($0.value > 0) || !$0.value.isFinite }) {
             problems.append("a value is not a positive number, so it has no log")
         }
+        if !(tolerance >= 0 && tolerance.isFinite) { problems.append("the tolerance \(tolerance) is not a finite, non-negative number") }
         guard problems.isEmpty else {
             verdict.reasons = problems + gateFailures
             return verdict

@@ -7,9 +7,9 @@ import Foundation
 /// the quantile is found by bisection on the CDF, which is monotone, so it always converges.
 public enum StudentT {
     /// P(T ≤ t) for `df` degrees of freedom; `df = .infinity` gives the standard normal.
+    /// NaN when `df` is not positive (or NaN) or `t` is NaN.
     public static func cdf(_ t: Double, df: Double) -> Double {
-        precondition(df > 0, "degrees of freedom must be positive")
-        if t.isNaN { return .nan }
+        guard df > 0, !t.isNaN else { return .nan }
         if df.isInfinite { return 0.5 * erfc(-t / 2.0.squareRoot()) }
         let x = df / (df + t * t)
         let tail = 0.5 * regularizedIncompleteBeta(x, a: df / 2, b: 0.5)
@@ -17,12 +17,15 @@ public enum StudentT {
     }
 
     /// The t with P(T ≤ t) = `p`, for 0 < p < 1; `df = .infinity` gives the normal quantile.
+    /// NaN when `p` lies outside (0, 1) or `df` is not positive (or NaN).
     public static func quantile(_ p: Double, df: Double) -> Double {
-        precondition(p > 0 && p < 1, "probability must lie in (0, 1)")
+        guard p > 0, p < 1, df > 0 else { return .nan }
         if p == 0.5 { return 0 }
         if p < 0.5 { return -quantile(1 - p, df: df) }
         var low = 0.0, high = 1.0
-        while cdf(high, df: df) < p { low = high; high *= 2 }
+        // cdf(∞) is 1 for any df, so the doubling ends (within about 1024 steps for a tiny df).
+        while high.isFinite, cdf(high, df: df) < p { low = high; high *= 2 }
+        guard high.isFinite else { return .infinity }
         for _ in 0..<200 {
             let mid = (low + high) / 2
             if cdf(mid, df: df) < p { low = mid } else { high = mid }

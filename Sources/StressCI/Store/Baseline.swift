@@ -9,6 +9,8 @@ public struct Baseline: Codable, Sendable, Equatable {
     public static let currentSchemaVersion = 1
     /// How many runs a baseline keeps unless told otherwise.
     public static let defaultKeep = 10
+    /// The most runs a baseline keeps (and a baseline file may hold).
+    public static let maximumKeep = 1000
 
     public var name: String
     /// Appending keeps only the last `keep` runs.
@@ -67,6 +69,25 @@ public struct Baseline: Codable, Sendable, Equatable {
         runs.removeAll { $0.testId == run.testId }
         runs.append(run)
         if runs.count > keep { runs.removeFirst(runs.count - keep) }
+    }
+
+    /// Throws unless `keep` and the number of runs lie within 1…`maximumKeep` and every run's numbers
+    /// within `ResultDocument.Limits` (exit 65 naming `file` and the value's JSON path).
+    public func check(file: String) throws(StressError) {
+        let hint = "delete it with `stress-ci baseline delete`, or replace it with --force"
+        guard (1...Baseline.maximumKeep).contains(keep) else {
+            throw StressError(.invalidInput, "`\(file)`: `keep` is \(keep); a baseline keeps 1 to \(Baseline.maximumKeep) runs", hint: hint)
+        }
+        guard (1...Baseline.maximumKeep).contains(runs.count) else {
+            throw StressError(.invalidInput, "`\(file)`: `runs` has \(runs.count) entries; a baseline holds 1 to \(Baseline.maximumKeep) runs", hint: hint)
+        }
+        for (i, run) in runs.enumerated() {
+            do {
+                try run.check(file: file, at: "runs[\(i)].")
+            } catch {
+                throw StressError(error.kind, error.message, hint: hint)
+            }
+        }
     }
 
     private static func number(_ value: Double) -> String {

@@ -60,8 +60,12 @@ public struct ResultMetric: Sendable, Hashable, CustomStringConvertible {
     public var higherIsBetter: Bool { selector.metric == .throughput }
 
     /// The metric's value in `result`, or nil when the result does not record it (an unknown
-    /// request, a Prometheus series that was not scraped, an exact status code).
+    /// request, a Prometheus series that was not scraped, an exact status code) or it is not finite.
     public func value(in result: ResultDocument) -> Double? {
+        rawValue(in: result).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    private func rawValue(in result: ResultDocument) -> Double? {
         let filter = selector.filter
         let window: ResultDocument.Window? = if let request = filter.request {
             result.metrics.perRequest.first { $0.name == request }?.stats
@@ -95,7 +99,7 @@ public struct ResultMetric: Sendable, Hashable, CustomStringConvertible {
             let samples = (result.targetMetrics?[name] ?? []).compactMap { $0 }.filter { !$0.isNaN }
             guard let last = samples.last else { return nil }
             switch selector.aggregate {
-            case .avg: return samples.reduce(0, +) / Double(samples.count)
+            case .avg: return samples.reduce(0) { $0 + $1 / Double(samples.count) }
             case .min: return samples.min()
             case .max: return samples.max()
             case .value, .percentile: return last

@@ -101,12 +101,15 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
             let first = values.first ?? nil
             changes = values.map { value in
                 guard let value, let first else { return nil }
+                let change: Double
                 switch changeUnit {
-                case .percentagePoints: return value - first
+                case .percentagePoints: change = value - first
                 case .relative:
                     if first == 0 { return value == 0 ? 0 : nil }
-                    return (value - first) / abs(first)
+                    change = (value - first) / abs(first)
                 }
+                // A change too large for a Double (or for JSON) is no more use than none.
+                return change.isFinite ? change : nil
             }
         }
 

@@ -10,8 +10,8 @@ extension TestResultsStore {
     @discardableResult
     public func saveBaseline(_ name: String, run: ResultDocument, keep: Int = Baseline.defaultKeep, force: Bool = false) throws(StressError) -> Baseline {
         try StoreName.check(name, as: "baseline name")
-        guard keep >= 1 else {
-            throw StressError(.usage, "a baseline must keep at least 1 run, got \(keep)")
+        guard keep >= 1, keep <= Baseline.maximumKeep else {
+            throw StressError(.usage, "a baseline keeps 1 to \(Baseline.maximumKeep) runs, got \(keep)")
         }
         try prepare()
         return try lock.withLock { () throws(StressError) -> Baseline in
@@ -25,7 +25,13 @@ extension TestResultsStore {
                 existing.append(run)
                 baseline = existing
             }
-            try ArtifactWriter.write(try encode(baseline, for: path), to: path)
+            let data = try encode(baseline, for: path)
+            // A file stress-ci would refuse to read back is not written.
+            guard data.count <= ResultDocument.Limits.fileBytes else {
+                throw StressError(.cannotWrite, "baseline \(name) would be \(data.count >> 20) MiB, more than the \(ResultDocument.Limits.fileBytes >> 20) MiB stress-ci reads back",
+                                  hint: "keep fewer runs (--keep), or use a new baseline name")
+            }
+            try ArtifactWriter.write(data, to: path)
             return baseline
         }
     }
@@ -75,20 +81,15 @@ extension TestResultsStore {
     }
 
     private func readBaseline(at path: String) throws(StressError) -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StressError(.notFound, "cannot read the baseline `\(path)`")
-        }
+        let data = try ResultFile.contents(of: path, what: "baseline")
         let baseline: Baseline
         do {
             baseline = try ResultDocument.makeDecoder().decode(Baseline.self, from: data)
         } catch {
-            throw StressError(.invalidInput, "`\(path)` is not a stress-ci baseline: \(ResultFile.describe(error))",
+            throw StressError(.invalidInput, "`\(path)` is not a stress-ci baseline: \(ResultFile.describe(error, in: data))",
                               hint: "delete it with `stress-ci baseline delete`, or replace it with --force")
         }
-        guard !baseline.runs.isEmpty, baseline.keep >= 1 else {
-            throw StressError(.invalidInput, "`\(path)` is not a stress-ci baseline: it holds no runs",
-                              hint: "delete it with `stress-ci baseline delete`, or replace it with --force")
-        }
+        try baseline.check(file: path)
         return baseline
     }
 }

@@ -61,18 +61,19 @@ public final class TestResultsStore: Sendable {
         if let limit, limit < 0 {
             throw StressError(.usage, "the limit must not be negative, got \(limit)")
         }
-        let decoder = ResultDocument.makeDecoder()
         var listings: [RunListing] = []
         for name in try storedNames(in: runsDirectory) {
             let path = runPath(name)
-            guard let data = FileManager.default.contents(atPath: path) else { continue } // removed meanwhile
+            let result: ResultDocument
             do {
-                listings.append(try decoder.decode(RunListing.self, from: data))
+                // The whole run is checked, so `list` finds a corrupt run before `report` or a baseline does.
+                result = try ResultFile.decode(ResultFile.contents(of: path, what: "result"), path: path).checked(path: path)
             } catch {
-                throw StressError(.invalidInput, "`\(path)` is not a stress-ci result: \(ResultFile.describe(error))",
-                                  hint: "remove or repair it")
+                if error.kind == .notFound, !FileManager.default.fileExists(atPath: path) { continue } // removed meanwhile
+                throw StressError(error.kind, error.message, hint: error.hint ?? "remove or repair it")
             }
-            listings[listings.count - 1].id = name
+            listings.append(RunListing(id: name, scenario: result.scenario.name, startedAt: result.startedAt,
+                                       status: result.status, verdict: result.verdict))
         }
         listings.sort { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
         return limit.map { Array(listings.prefix($0)) } ?? listings
