@@ -4,7 +4,8 @@ import StressCI
 import Synchronization
 
 /// SIGINT/SIGTERM during a run: the first stops the run gracefully (in-flight requests get their
-/// timeout, the result is written marked partial, exit 130/143); a second exits at once.
+/// timeout, the result is written marked partial, exit 130/143); a second exits at once, after
+/// killing the launched target's process group.
 /// With `--repeat K`, one instance watches each run's orchestrator in turn (`watch`), so a signal
 /// between two runs is not lost.
 final class SignalStop {
@@ -31,6 +32,8 @@ final class SignalStop {
                     Terminal.stderr("\nstress-ci: \(name) received — stopping gracefully and writing a partial result (send it again to exit at once)")
                     try? first?.orchestrator?.stopTest(reason: name)
                 case false?:
+                    // At once, but not without the launched target: `_exit` skips every clean-up.
+                    TargetProcessGroups.killAll()
                     _exit(sig == SIGINT ? ExitStatus.sigint : ExitStatus.sigterm)
                 case nil:
                     break
