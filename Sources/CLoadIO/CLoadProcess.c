@@ -48,13 +48,28 @@ static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, 
 static struct sigaction previous[NSIG];
 
 static void on_fatal_signal(int sig, siginfo_t *info, void *context) {
-    (void)context;
     cload_targets_kill_all();
-    // Hand the signal to whoever had it before (the Swift runtime's backtracer, or the default).
-    sigaction(sig, &previous[sig], NULL);
-    // Sent by kill/raise/abort: send it again; it arrives once this handler returns. A fault
-    // (si_code > 0) happens again by itself when the faulting instruction is re-run.
-    if (!info || info->si_code <= 0) raise(sig);
+    if (info && info->si_code > 0) {
+        // A fault: the faulting instruction runs again on return and faults again, now for
+        // whoever had the signal before (the Swift runtime's backtracer, or the default).
+        sigaction(sig, &previous[sig], NULL);
+        return;
+    }
+    // Sent (kill, raise, abort): let the previous handler see it (the backtracer's report),
+    // then end the process as the default action would: the backtracer returns from a sent
+    // signal and the process would go on, its target already killed.
+    const struct sigaction *before = &previous[sig];
+    if (before->sa_flags & SA_SIGINFO) {
+        if (before->sa_sigaction) before->sa_sigaction(sig, info, context);
+    } else if (before->sa_handler != SIG_DFL && before->sa_handler != SIG_IGN) {
+        before->sa_handler(sig);
+    }
+    struct sigaction fallback = {0};
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(sig, &fallback, NULL);
+    // Blocked while this handler runs: it arrives, with the default action, on return.
+    raise(sig);
 }
 
 void cload_process_setup(void) {

@@ -33,6 +33,24 @@ struct ProcessLifetimeTests {
         #expect(!canConnect(port: port))
     }
 
+    /// A crash (here SIGABRT, as `abort()` raises it): the crash report is written, the process
+    /// ends by the signal (the Swift runtime's backtracer alone would let a sent one go on), and
+    /// the target goes first.
+    @Test func aCrashTakesTheTargetWithIt() async throws {
+        let out = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let port = try freeLoopbackPort()
+        let run = try startRun(port: port, latency: "1ms", out: out)
+        #expect(await run.waitForStderr(containing: "[RUNNING]", timeout: .seconds(60)), "stderr: \(run.stderr)")
+        let target = try #require(demoServerPIDs(port: port).first, "no demo-server on port \(port)")
+
+        run.signal(SIGABRT)
+        let sent = ContinuousClock.now
+        let outcome = await run.wait(timeout: .seconds(30))
+        #expect(outcome.status == SIGABRT, "stderr: \(outcome.stderr)")
+        #expect(await processIsGone(target, within: .seconds(2) - (ContinuousClock.now - sent)), "target \(target) outlived stress-ci")
+    }
+
     @Test func aSecondSignalExitsAtOnceAndTakesTheTargetWithIt() async throws {
         let out = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }

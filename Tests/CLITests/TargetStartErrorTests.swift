@@ -32,6 +32,29 @@ import Testing
         }
     }
 
+    /// 1000 connections to the embedded target (both ends in this process) under a hard limit of
+    /// 256 descriptors that cannot be raised (as root: without CAP_SYS_RESOURCE).
+    @Test func tooFewDescriptorsExits69BeforeAnyLoad() throws {
+        let out = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"ulimit -n 256 && if [ "$(id -u)" = 0 ]; then exec setpriv --bounding-set -sys_resource "$0" "$@"; else exec "$0" "$@"; fi"#,
+                             CLIProcess.executable.path, "run", CLIProcess.fixture("cli/many-connections.yaml"), "--out", out.path,
+                             "--store", out.appendingPathComponent("store").path, "--progress", "none"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 69, "\(stderr)")
+        #expect(stderr.contains("1000 connections to the embedded demo target (both ends in this process) need 2064 file descriptors, but this process may open at most 256"), "\(stderr)")
+        #expect(stderr.contains("ulimit -n 2064"), "\(stderr)")
+        // Before any load: nothing was measured, so nothing was stored.
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("store/runs").path))
+    }
+
     /// epoll_pwait2 refused once with EPERM (as seccomp answers in older container runtimes):
     /// every loop falls back to epoll_wait and the run completes with its requests.
     @Test func aRefusedPwait2FallsBackAndTheRunCompletes() async throws {

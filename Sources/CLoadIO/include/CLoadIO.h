@@ -1,5 +1,6 @@
-// The load engine's view of the operating system: epoll with nanosecond timeouts, eventfd, and
-// the OpenSSL calls that OpenSSL spells as macros (which Swift cannot call).
+// The load engine's view of the operating system: epoll with nanosecond timeouts, eventfd, the
+// OpenSSL calls that OpenSSL spells as macros (which Swift cannot call), and launched targets
+// (CLoadProcess.h).
 #ifndef CLOADIO_H
 #define CLOADIO_H
 
