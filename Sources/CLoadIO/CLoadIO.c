@@ -5,7 +5,11 @@
 #include "CLoadIO.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,8 +19,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-int cload_poller_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
 int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int add) {
     struct epoll_event event = {0};
@@ -30,22 +32,66 @@ int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int 
 #define SYS_epoll_pwait2 441
 #endif
 
-static int have_pwait2 = 1;
+// epoll_pwait2 until it is refused once, with anything but EINTR: ENOSYS before Linux 5.11,
+// EPERM (or another errno) under the seccomp profiles of older container runtimes. Then
+// epoll_wait, in every loop from then on.
+static atomic_int use_pwait2 = 1;
+// Test hooks (see the header): the errno the next pwait2 call fails with, and the one every
+// call fails with.
+static atomic_int fault_once = 0;
+static atomic_int fault_always = 0;
+static pthread_once_t fault_from_environment_once = PTHREAD_ONCE_INIT;
+
+static void fault_from_environment(void) {
+    const char *value = getenv("STRESS_CI_TEST_POLLER_FAULT");
+    if (!value) return;
+    if (strncmp(value, "once:", 5) == 0) atomic_store(&fault_once, atoi(value + 5));
+    if (strncmp(value, "always:", 7) == 0) atomic_store(&fault_always, atoi(value + 7));
+}
+
+int cload_poller_create(void) {
+    pthread_once(&fault_from_environment_once, fault_from_environment);
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+void cload_poller_simulate(int once, int always) {
+    atomic_store(&use_pwait2, 1);
+    atomic_store(&fault_once, once);
+    atomic_store(&fault_always, always);
+}
+
+int cload_poller_uses_pwait2(void) { return atomic_load(&use_pwait2); }
+
+// Rounded up, so a timer is never woken for early; -1 (forever) for a negative timeout.
+static int milliseconds(int64_t timeout_ns) {
+    if (timeout_ns < 0) return -1;
+    if (timeout_ns >= (int64_t)INT_MAX * 1000000) return INT_MAX;
+    return (int)((timeout_ns + 999999) / 1000000);
+}
 
 int cload_poller_wait(int poller, cload_event *out, int max, int64_t timeout_ns) {
     struct epoll_event events[512];
     if (max > 512) max = 512;
     int n;
-    if (timeout_ns >= 0 && have_pwait2) {
-        struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
-        n = (int)syscall(SYS_epoll_pwait2, poller, events, max, &ts, NULL, 0);
-        if (n < 0 && errno == ENOSYS) {
-            have_pwait2 = 0;
+    int always = atomic_load_explicit(&fault_always, memory_order_relaxed);
+    if (timeout_ns >= 0 && atomic_load_explicit(&use_pwait2, memory_order_relaxed)) {
+        int once = atomic_load_explicit(&fault_once, memory_order_relaxed) ? atomic_exchange(&fault_once, 0) : 0;
+        if (once || always) {
+            errno = once ? once : always;
+            n = -1;
+        } else {
+            struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+            n = (int)syscall(SYS_epoll_pwait2, poller, events, max, &ts, NULL, 0);
+        }
+        if (n < 0 && errno != EINTR) {
+            atomic_store(&use_pwait2, 0);
             return cload_poller_wait(poller, out, max, timeout_ns);
         }
+    } else if (always) {
+        errno = always;
+        n = -1;
     } else {
-        int ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
-        n = epoll_wait(poller, events, max, ms);
+        n = epoll_wait(poller, events, max, milliseconds(timeout_ns));
     }
     for (int i = 0; i < n; i++) {
         uint32_t e = events[i].events, mapped = 0;
@@ -55,6 +101,11 @@ int cload_poller_wait(int poller, cload_event *out, int max, int64_t timeout_ns)
         out[i].events = mapped;
     }
     return n;
+}
+
+int cload_wakeup_wait(int fd, int64_t timeout_ns) {
+    struct pollfd entry = { .fd = fd, .events = POLLIN };
+    return poll(&entry, 1, milliseconds(timeout_ns));
 }
 
 void cload_thread_name(const char *name) {

@@ -24,6 +24,8 @@ public final class LoadGenerator: Sendable {
         /// Scenario time of the stop.
         var stoppedAt: Int64?
         var workers: [LoopWorker] = []
+        /// A loop's poller failed for good: which loop, and how.
+        var failure: String?
     }
 
     private let control = LockedBox(Control())
@@ -42,8 +44,9 @@ public final class LoadGenerator: Sendable {
     /// Runs the load to the end of its stages (or until `stop()`), calling `onSecond` with each
     /// measured second as it completes, and returns everything measured.
     ///
-    /// Throws only when the run cannot start (no requests, an address that does not resolve, a
-    /// TLS setup failure); request failures are data in the result.
+    /// Throws when the run cannot start (no requests, too few file descriptors, an address that
+    /// does not resolve, a TLS setup failure) or cannot go on (an event loop's poller failed);
+    /// request failures are data in the result.
     public func run(onSecond: @escaping @Sendable (SecondStats) -> Void) async throws -> RunResultMetrics {
         let alreadyRan = control.withLock { c -> Bool in
             defer { c.ran = true }
@@ -54,11 +57,8 @@ public final class LoadGenerator: Sendable {
 
         let load = scenario.load
         // Every connection needs a descriptor: raise the limit before opening any.
-        let peakUsers = load.model == .closed ? Int((load.stages.map(\.target) + [load.start]).max() ?? 0) : 0
-        if let warning = DescriptorLimit.raise(toFit: max(load.connections, peakUsers)) {
-            FileHandle.standardError.write(Data("stress-ci: warning: \(warning)\n".utf8))
-        }
-        let resolved = try await Self.resolve(endpoint)
+        try DescriptorLimit.raise(toFit: DescriptorLimit.sockets(for: load))
+        let resolved = try await endpoint.resolve()
         let address = resolved.withSockAddr { ConnectAddress($0, length: $1) }
         let tlsContext = endpoint.tls ? try TLSClientContext(insecure: endpoint.insecure, caFile: endpoint.caFile) : nil
         let isIPLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
@@ -84,12 +84,28 @@ public final class LoadGenerator: Sendable {
                        connections: Self.share(of: load.connections, part: i, parts: workerCount),
                        maxOutstanding: Self.share(of: load.maxInFlight, part: i, parts: workerCount))
         }
+        for worker in workers {
+            // A loop whose poller broke ends its worker at once and the others gracefully; the
+            // run then ends as usual and fails below instead of hanging.
+            let name = worker.reactor.name
+            worker.reactor.onFailure = { [weak self, weak worker] error in
+                worker?.abort()
+                self?.failed("\(name): \(error)")
+            }
+        }
         for reactor in reactors { reactor.start() }
         defer {
             // Every worker finished on its loop and closed its sockets: nothing is left to report.
             for reactor in reactors { reactor.shutdown() }
         }
-        return await drive(workers: workers, config: config, onSecond: onSecond)
+        let result = await drive(workers: workers, config: config, onSecond: onSecond)
+        if let failure = control.withLock({ $0.failure }) {
+            throw StressError(
+                .internalError, "the load engine cannot go on: event loop \(failure)",
+                hint: "the kernel refused epoll_wait, so no socket could be watched; a seccomp profile (an older "
+                    + "container runtime) can do that: run on a newer runtime or with the default profile")
+        }
+        return result
     }
 
     /// Freezes the scenario clock: no new arrivals and no user sends until `resume()`.
@@ -126,6 +142,12 @@ public final class LoadGenerator: Sendable {
             return c.workers
         }
         for worker in workers { worker.reactor.execute { worker.stop() } }
+    }
+
+    /// A loop's poller failed for good: the run stops and `run` throws.
+    private func failed(_ description: String) {
+        control.withLock { c in if c.failure == nil { c.failure = description } }
+        stop()
     }
 
     /// True while paused.
@@ -194,19 +216,5 @@ public final class LoadGenerator: Sendable {
 
     private static func share(of total: Int, part: Int, parts: Int) -> Int {
         max(1, total / parts + (part < total % parts ? 1 : 0))
-    }
-
-    private static func resolve(_ endpoint: Endpoint) async throws -> SocketAddress {
-        if let literal = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) { return literal }
-        // getaddrinfo blocks: keep it off the event loops and the cooperative pool's hot paths.
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try SocketAddress.makeAddressResolvingHost(endpoint.host, port: endpoint.port))
-                } catch {
-                    continuation.resume(throwing: StressError(.usage, "cannot resolve \(endpoint.host)", hint: "\(error)"))
-                }
-            }
-        }
     }
 }

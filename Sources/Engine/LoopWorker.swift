@@ -136,7 +136,7 @@ final class LoopWorker: @unchecked Sendable {
     /// Opens the open model's connections before the clock starts; calls `completion` when
     /// every attempt finished, whatever its outcome.
     func preconnect(_ completion: @escaping () -> Void) {
-        guard config.model == .open else { return completion() }
+        guard config.model == .open, !finished else { return completion() }
         var remaining = connections.count
         for connection in connections {
             connect(connection) {
@@ -147,6 +147,7 @@ final class LoopWorker: @unchecked Sendable {
     }
 
     func start() {
+        guard !finished else { return }
         issuing = true
         started = true
         paused = clock.isPaused
@@ -191,6 +192,15 @@ final class LoopWorker: @unchecked Sendable {
         stopping = true
         _ = queue.removeAll()
         endIssuing()
+    }
+
+    /// Ends the worker at once, its sockets closed and what is in flight not waited for: its
+    /// loop can no longer wait for them (`Reactor.onFailure`).
+    func abort() {
+        stopping = true
+        _ = queue.removeAll()
+        endIssuing()
+        if !finished { finish() }
     }
 
     // MARK: - Open model

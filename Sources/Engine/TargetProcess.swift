@@ -1,8 +1,10 @@
+import CLoadIO
 import Core
 import Foundation
 
-/// A target the runner launches (`target.start`): its output appended to a log file, stopped with
-/// SIGTERM and, after a grace period, SIGKILL; always reaped.
+/// A target the runner launches (`target.start`): its output appended to a log file with the
+/// scenario's secrets masked, stopped with SIGTERM and, after a grace period, SIGKILL; always
+/// reaped. It dies with stress-ci however stress-ci ends (`TargetProcessGroups`).
 public final class TargetProcess: Sendable {
     private struct ExitState {
         var status: Int32?
@@ -29,37 +31,59 @@ public final class TargetProcess: Sendable {
     }
 
     /// Launches `command` (the executable is looked up on PATH unless it contains a `/`), with
-    /// stdout and stderr appended to `logPath`.
+    /// stdout and stderr appended to `logPath`, every occurrence of a `secrets` value in them
+    /// written as `***`.
     ///
-    /// - Throws: `StressError(.notFound)` when the executable does not exist,
-    ///   `.cannotWrite` when the log file cannot be opened, `.usage` when the launch fails.
-    public static func launch(_ command: [String], logPath: String, environment: [String: String]? = nil) throws -> TargetProcess {
+    /// - Throws: `StressError(.targetNotReady)` when the executable does not exist or cannot be
+    ///   executed (with the reason), `.cannotWrite` when the log file cannot be opened,
+    ///   `.invalidInput` when the command is empty.
+    public static func launch(_ command: [String], logPath: String, environment: [String: String]? = nil,
+                              secrets: Set<String> = []) throws -> TargetProcess {
         guard let name = command.first, !name.isEmpty else {
-            throw StressError(.usage, "target.start is empty", hint: "give the command and its arguments, e.g. [\"./server\", \"--port\", \"8080\"]")
+            throw StressError(.invalidInput, "target.start is empty", hint: "give the command and its arguments, e.g. [\"./server\", \"--port\", \"8080\"]")
         }
         let executable = try resolve(name)
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: logPath) {
-            let directory = (logPath as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            guard fm.createFile(atPath: logPath, contents: nil) else {
-                throw StressError(.cannotWrite, "cannot create the target's log file \(logPath)")
-            }
+        let directory = (logPath as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else {
+            throw StressError(.cannotWrite, "cannot open the target's log file \(logPath): \(String(cString: strerror(errno)))")
         }
-        guard let log = FileHandle(forWritingAtPath: logPath) else {
-            throw StressError(.cannotWrite, "cannot open the target's log file \(logPath)")
+        var ends: [Int32] = [-1, -1]
+        guard cload_pipe_cloexec(&ends) == 0 else {
+            let code = errno
+            close(log)
+            throw StressError(.targetNotReady, "cannot start the target: pipe: \(String(cString: strerror(code)))")
         }
-        _ = try? log.seekToEnd()
+        let pid: pid_t, guardian: Int32
+        do {
+            (pid, guardian) = try spawn(executable: executable, arguments: Array(command.dropFirst()), environment: environment, output: ends[1])
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            close(log)
+            throw error
+        }
+        close(ends[1])  // the child holds its own
+        let output = TargetLogPump(pipe: ends[0], log: log, secrets: secrets)
 
-        defer { try? log.close() }  // the child holds its own descriptor
-        let pid = try spawn(executable: executable, arguments: Array(command.dropFirst()), environment: environment, output: log.fileDescriptor)
         let exit = LockedBox(ExitState())
         // Reap the child on a thread of its own and wake every waiter.
         let reaper = Thread {
+            // Wait for the exit without reaping: while the leader is a zombie its id cannot be
+            // reused, so its group can still be killed (what it started goes with it) and
+            // dropped from the registry safely.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+            _ = kill(-pid, SIGKILL)
+            cload_target_forget(pid)
+            if guardian >= 0 { close(guardian) }  // its guardian went with the group
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
             let signalNumber = raw & 0x7f
             let status = signalNumber == 0 ? (raw >> 8) & 0xff : -signalNumber
+            // The log is complete once every writer is gone (those outside the group: 2 s at most).
+            output.wait(timeout: .seconds(2))
             let waiters = exit.withLock { s -> [CheckedContinuation<Int32?, Never>] in
                 s.status = status
                 defer { s.waiters.removeAll() }
@@ -72,31 +96,11 @@ public final class TargetProcess: Sendable {
         return TargetProcess(command: command, executable: executable, logPath: logPath, pid: pid, exit: exit)
     }
 
-    /// Starts the child with posix_spawn: its own process group (so a signal reaches its children
-    /// too), default dispositions for the signals the runner itself catches or ignores (an ignored
-    /// signal would otherwise be inherited and SIGTERM could not stop the target), an empty signal
-    /// mask, stdin from /dev/null, stdout and stderr into the log.
-    private static func spawn(executable: String, arguments: [String], environment: [String: String]?, output: Int32) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-
+    /// Starts the child (`cload_target_spawn`): its own process group (so a signal reaches its
+    /// children too), SIGKILL when stress-ci dies (to it and, by its guardian, to its group), default dispositions and an empty mask for
+    /// every signal (an ignored signal would otherwise be inherited and SIGTERM could not stop
+    /// the target), stdin from /dev/null, stdout and stderr into `output`.
+    private static func spawn(executable: String, arguments: [String], environment: [String: String]?, output: Int32) throws -> (pid_t, guardian: Int32) {
         let env = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -105,12 +109,13 @@ public final class TargetProcess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var guardian: Int32 = -1
+        let result = cload_target_spawn(executable, argv, envp, output, &pid, &guardian)
         guard result == 0 else {
-            throw StressError(.usage, "cannot launch \(executable): \(String(cString: strerror(result)))",
-                              hint: "check that target.start names an executable program")
+            throw StressError(.targetNotReady, "cannot start the target: \(executable): \(String(cString: strerror(result)))",
+                              hint: "target.start must name a program this user can execute (a script needs a #! line)")
         }
-        return pid
+        return (pid, guardian)
     }
 
     /// The exit status once it exited (negative: killed by that signal).
@@ -171,7 +176,7 @@ public final class TargetProcess: Sendable {
     /// Sends a signal (to its process group when it leads one, so children go too).
     public func signal(_ signal: Int32) {
         guard !hasExited else { return }
-        _ = kill(-pid, signal)  // the child leads its own group (posix_spawn), so its children get it too
+        _ = kill(-pid, signal)  // the child leads its own group, so its children get it too
     }
 
     deinit {
@@ -186,8 +191,9 @@ public final class TargetProcess: Sendable {
     static func resolve(_ name: String) throws -> String {
         let fm = FileManager.default
         if name.contains("/") {
-            guard fm.isExecutableFile(atPath: name) else {
-                throw StressError(.notFound, "target.start: \(name) does not exist or is not executable")
+            guard fm.fileExists(atPath: name) else {
+                throw StressError(.targetNotReady, "cannot start the target: \(name) does not exist",
+                                  hint: name.hasPrefix("/") ? nil : "a relative path is taken from the working directory, \(fm.currentDirectoryPath)")
             }
             return name
         }
@@ -196,6 +202,6 @@ public final class TargetProcess: Sendable {
             let candidate = "\(directory)/\(name)"
             if fm.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw StressError(.notFound, "target.start: \(name) is not on PATH", hint: "give a path (./\(name)) or install it; PATH is \(path)")
+        throw StressError(.targetNotReady, "cannot start the target: \(name) is not on PATH", hint: "give a path (./\(name)) or install it; PATH is \(path)")
     }
 }

@@ -13,7 +13,12 @@ public enum DefaultComponents {
     ///   - threads: event-loop threads of the load generator.
     public static func factory(logDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> StressTestOrchestrator.ComponentFactory {
         { scenario in
-            let session = try await StartedTarget.start(scenario.target, logPath: (logDirectory as NSString).appendingPathComponent("target.log"))
+            // Too few file descriptors is known before anything starts: say so before the target does.
+            var inProcessTarget = false
+            if case .builtin = scenario.target.endpoint { inProcessTarget = true }
+            try DescriptorLimit.check(sockets: DescriptorLimit.sockets(for: scenario.load), inProcessTarget: inProcessTarget)
+            let session = try await StartedTarget.start(scenario.target, logPath: (logDirectory as NSString).appendingPathComponent("target.log"),
+                                                        secrets: scenario.secrets)
             let generator = LoadGenerator(scenario: scenario, endpoint: session.loadEndpoint, threads: threads, percentiles: scenario.metricsLayout.percentiles)
             return (session, EngineDriver(generator, threads: threads))
         }
@@ -45,7 +50,8 @@ final class StartedTarget: TargetSession {
     var endpoint: Endpoint? { loadEndpoint }
     var processID: Int32? { process?.pid }
 
-    static func start(_ target: TargetSpec, logPath: String) async throws -> StartedTarget {
+    /// - Parameter secrets: values masked as `***` in a launched target's log.
+    static func start(_ target: TargetSpec, logPath: String, secrets: Set<String> = []) async throws -> StartedTarget {
         switch target.endpoint {
         case .builtin(let options):
             let server: DemoServer
@@ -57,7 +63,7 @@ final class StartedTarget: TargetSession {
             return StartedTarget(endpoint: Endpoint(host: "127.0.0.1", port: server.port), demo: server, process: nil)
         case .url(let url):
             let endpoint = Endpoint(url, insecure: target.insecure)
-            let process = try target.start.map { try TargetProcess.launch($0, logPath: logPath) }
+            let process = try target.start.map { try TargetProcess.launch($0, logPath: logPath, secrets: secrets) }
             // A launched target is always waited for: on `ready`, or a 2xx on `/` within 30 s.
             if let ready = target.ready ?? (process != nil ? ReadySpec() : nil) {
                 do {

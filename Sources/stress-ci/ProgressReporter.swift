@@ -3,6 +3,8 @@ import StressCI
 import Synchronization
 
 /// Live progress on stderr (SPEC §7): one updating line on a TTY, a plain line every 5 s otherwise.
+/// A line that stderr cannot take at once (a reader that stopped reading) is skipped, never
+/// waited for.
 final class ProgressReporter: Sendable {
     enum Mode: Sendable { case none, tty, plain }
 
@@ -21,15 +23,16 @@ final class ProgressReporter: Sendable {
         let line = Self.line(status, planned: planned)
         switch mode {
         case .tty:
+            guard Terminal.isWritable(STDERR_FILENO) else { return }
             drewLine.withLock { $0 = true }
-            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+            Terminal.write("\r\u{1B}[2K\(line)", to: STDERR_FILENO)
         case .plain:
             let due = lastPlain.withLock { last -> Bool in
                 guard status.elapsed - last >= .seconds(5) else { return false }
                 last = status.elapsed
                 return true
             }
-            if due { Terminal.stderr(line) }
+            if due, Terminal.isWritable(STDERR_FILENO) { Terminal.stderr(line) }
         case .none:
             break
         }
@@ -37,7 +40,7 @@ final class ProgressReporter: Sendable {
 
     /// Ends the live line so later output starts on a fresh one.
     func finish() {
-        if mode == .tty, drewLine.withLock({ $0 }) { FileHandle.standardError.write(Data("\n".utf8)) }
+        if mode == .tty, drewLine.withLock({ $0 }) { Terminal.write("\n", to: STDERR_FILENO) }
     }
 
     static func line(_ s: TestStatus, planned: Duration) -> String {

@@ -5,7 +5,8 @@ import Synchronization
 
 /// SIGINT/SIGTERM during a run: the first stops the run gracefully through its `RunControl`
 /// (in-flight requests get their timeout, the result is written marked partial, exit 130/143;
-/// no further `--repeat` run starts); a second exits at once.
+/// no further `--repeat` run starts); a second exits at once, after killing the launched
+/// target's process group.
 final class SignalStop {
     private let sources: [DispatchSourceSignal]
     private let state = SignalState()
@@ -30,6 +31,8 @@ final class SignalStop {
                     Terminal.stderr("\nstress-ci: \(name) received — stopping gracefully and writing a partial result (send it again to exit at once)")
                     control.stop(reason: name, signal: sig)
                 case false?:
+                    // At once, but not without the launched target: `_exit` skips every clean-up.
+                    TargetProcessGroups.killAll()
                     _exit(ExitCode.code(forSignal: sig))
                 case nil:
                     break

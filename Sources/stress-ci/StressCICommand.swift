@@ -15,6 +15,8 @@ struct StressCICommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        // Before anything can write to a closed stdout or launch a target.
+        TargetProcessGroups.installExitGuards()
         let code: Int32
         do {
             var command = try parseAsRoot()
@@ -42,6 +44,8 @@ struct StressCICommand: AsyncParsableCommand {
             }
             code = exit.rawValue
         }
+        // Last resort: a target whose run ended without stopping it (an error on the way) goes now.
+        TargetProcessGroups.killAll()
         Foundation.exit(code)
     }
 }

@@ -26,14 +26,18 @@ struct EngineFastPathTests {
         var low = saved
         low.rlim_cur = 256
         try #require(setrlimit(resource, &low) == 0)
-        #expect(DescriptorLimit.raise(toFit: 1000) == nil)
+        try DescriptorLimit.raise(toFit: 1000)
         var now = rlimit()
         _ = getrlimit(resource, &now)
         #expect(now.rlim_cur >= 1000 + rlim_t(DescriptorLimit.reserve))
 
-        if saved.rlim_max != rlim_t.max {
-            let warning = DescriptorLimit.raise(toFit: Int(saved.rlim_max) + 10)
-            #expect(warning?.contains("ulimit -n \(Int(saved.rlim_max) + 10 + DescriptorLimit.reserve)") == true, "\(warning ?? "nil")")
+        if saved.rlim_max != rlim_t.max && getuid() != 0 {
+            // Beyond the hard limit: a clear error naming the numbers, before any load.
+            let needed = Int(saved.rlim_max) + 10 + DescriptorLimit.reserve
+            let error = #expect(throws: StressError.self) { try DescriptorLimit.raise(toFit: Int(saved.rlim_max) + 10) }
+            #expect(error?.kind == .targetNotReady)
+            #expect(error?.message.contains("need \(needed) file descriptors") == true, "\(error?.message ?? "")")
+            #expect(error?.hint?.contains("ulimit -n \(needed)") == true, "\(error?.hint ?? "")")
         }
     }
 

@@ -44,17 +44,11 @@ struct TargetTests {
         #expect(text.contains("to-stdout") && text.contains("to-stderr"))
     }
 
-    @Test func missingExecutableIsNotFound() {
-        #expect(throws: StressError.self) {
-            _ = try TargetProcess.launch(["no-such-binary-\(UUID().uuidString)"], logPath: temporaryLog())
-        }
-        do {
-            _ = try TargetProcess.launch(["./definitely/not/here"], logPath: temporaryLog())
-            Issue.record("launch should fail")
-        } catch let error as StressError {
-            #expect(error.kind == .notFound)
-        } catch {
-            Issue.record("unexpected \(error)")
+    @Test func missingExecutableMeansTheTargetIsNotReady() {
+        for command in ["no-such-binary-\(UUID().uuidString)", "./definitely/not/here"] {
+            let error = #expect(throws: StressError.self) { _ = try TargetProcess.launch([command], logPath: temporaryLog()) }
+            #expect(error?.kind == .targetNotReady)
+            #expect(error?.message.contains(command) == true, "\(error?.message ?? "")")
         }
     }
 

@@ -1,5 +1,6 @@
-// The load engine's view of the operating system: epoll with nanosecond timeouts, eventfd, and
-// the OpenSSL calls that OpenSSL spells as macros (which Swift cannot call).
+// The load engine's view of the operating system: epoll with nanosecond timeouts, eventfd, the
+// OpenSSL calls that OpenSSL spells as macros (which Swift cannot call), and launched targets
+// (CLoadProcess.h).
 #ifndef CLOADIO_H
 #define CLOADIO_H
 
@@ -8,6 +9,8 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+
+#include "CLoadProcess.h"
 
 /// One ready descriptor: the token it was registered with and what it is ready for.
 typedef struct {
@@ -24,9 +27,22 @@ enum {
 int cload_poller_create(void);
 /// Adds (add != 0) or changes a descriptor's interest: `interest` is CLOAD_READABLE | CLOAD_WRITABLE.
 int cload_poller_set(int poller, int fd, uint32_t interest, uint64_t token, int add);
-/// Waits up to `timeout_ns` (negative: forever) and fills at most `max` events; the count, or -1.
-/// Uses epoll_pwait2 (Linux 5.11+) for sub-millisecond timeouts; older kernels round up to 1 ms.
+/// Waits up to `timeout_ns` (negative: forever) and fills at most `max` events; the count, or -1
+/// with errno set (EINTR: call again; anything else: the poller is broken).
+/// Uses epoll_pwait2 (Linux 5.11+) for sub-millisecond timeouts. The first time it is refused
+/// with anything but EINTR (ENOSYS on older kernels, EPERM under some seccomp profiles) every
+/// thread switches to epoll_wait, whose timeouts round up to 1 ms.
 int cload_poller_wait(int poller, cload_event *events, int max, int64_t timeout_ns);
+/// Test hook: the next epoll_pwait2 call fails with `once` (0: none), and every wait fails with
+/// `always` (0: none); epoll_pwait2 is tried again. `STRESS_CI_TEST_POLLER_FAULT=once:ERRNO` or
+/// `always:ERRNO` in the environment does the same for a whole process (read by the first
+/// `cload_poller_create`), so end-to-end tests can break a real run's poller.
+void cload_poller_simulate(int once, int always);
+/// 1 while epoll_pwait2 is in use, 0 once the loops fell back to epoll_wait.
+int cload_poller_uses_pwait2(void);
+/// Waits with poll(2) until `fd` is readable or `timeout_ns` passes (negative: forever): for a
+/// loop whose poller is broken, to keep running its tasks and timers until it is shut down.
+int cload_wakeup_wait(int fd, int64_t timeout_ns);
 
 /// Names the calling thread (the first 15 bytes show in `top -H` and /proc).
 void cload_thread_name(const char *name);

@@ -32,6 +32,9 @@ final class Reactor: @unchecked Sendable {
 
     /// Called on the loop for every ready registered descriptor. Set before `start`.
     var onEvent: (UInt64, Readiness) -> Void = { _, _ in }
+    /// Called on the loop, once, when its poller fails for good (see `run`). From then on no
+    /// descriptor event arrives; tasks, timers and `shutdown` still work. Set before `start`.
+    var onFailure: (ReactorError) -> Void = { _ in }
 
     // Loop state: only the loop's thread touches it.
     @exclusivity(unchecked) private var timers = TimerHeap()
@@ -167,22 +170,34 @@ final class Reactor: @unchecked Sendable {
             exited.signal()
         }
         let onEvent = self.onEvent
+        var failed = false
         while true {
             let timeout = runDueTimers()
-            let n = cload_poller_wait(poller, events, CInt(capacity), timeout)
-            if n < 0 {
-                if errno == EINTR { continue }
-                // Cannot happen with a valid epoll descriptor; do not spin.
-                usleep(1000)
-                continue
-            }
             var woken = false
-            for i in 0..<Int(n) {
-                let event = events[i]
-                if event.token == Self.wakeToken {
-                    woken = true
-                } else {
-                    onEvent(event.token, Readiness(rawValue: event.events))
+            if failed {
+                // No poller: wait for the wakeup descriptor alone (poll(2)), or, should that fail
+                // too, a millisecond; the tasks are looked at either way. Only until `shutdown`,
+                // which whoever heard `onFailure` is on its way to.
+                if cload_wakeup_wait(wakeup, timeout) < 0 && errno != EINTR { usleep(1000) }
+                woken = true
+            } else {
+                let n = cload_poller_wait(poller, events, CInt(capacity), timeout)
+                if n < 0 {
+                    let code = errno
+                    if code == EINTR { continue }
+                    // epoll_wait itself refused (epoll_pwait2 already fell back): nothing will
+                    // ever be ready again. Say so instead of spinning.
+                    failed = true
+                    onFailure(ReactorError("epoll_wait", errno: code))
+                    continue
+                }
+                for i in 0..<Int(n) {
+                    let event = events[i]
+                    if event.token == Self.wakeToken {
+                        woken = true
+                    } else {
+                        onEvent(event.token, Readiness(rawValue: event.events))
+                    }
                 }
             }
             if woken {
@@ -286,7 +301,7 @@ struct TimerHeap {
     }
 }
 
-/// A system call of the reactor failed; the run cannot start.
+/// A system call of the reactor failed: the run cannot start, or cannot go on.
 struct ReactorError: Error, CustomStringConvertible {
     let call: String
     let code: CInt
