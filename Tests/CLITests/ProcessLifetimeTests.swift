@@ -72,6 +72,35 @@ struct ProcessLifetimeTests {
     }
 }
 
+/// A signal during the readiness wait ends it at once: no load ran, so nothing is written; the
+/// launched target is stopped.
+@Suite struct ReadinessWaitSignalTests {
+    @Test func aSignalEndsTheReadinessWaitAtOnce() async throws {
+        let out = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let port = try freeLoopbackPort()
+        let run = try CLIProcess(
+            ["run", CLIProcess.fixture("cli/launched-never-ready.yaml"), "--out", out.path, "--store", out.appendingPathComponent("store").path,
+             "--progress", "plain"],
+            environment: ["PORT": "\(port)", "STRESS_CI_BIN": CLIProcess.executable.path])
+        // The target is up and answering (404 on the ready path): stress-ci is in its readiness wait.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !(canConnect(port: port) && !demoServerPIDs(port: port).isEmpty), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let target = try #require(demoServerPIDs(port: port).first, "no demo-server on port \(port)")
+        run.signal(SIGINT)
+        let sent = ContinuousClock.now
+        let outcome = await run.wait(timeout: .seconds(20))
+        #expect(outcome.status == 130, "stderr: \(outcome.stderr)")
+        // The wait's own timeout is 60 s; the stop took the target's graceful stop at most.
+        #expect(ContinuousClock.now - sent < .seconds(6), "the readiness wait went on after the signal")
+        #expect(await processIsGone(target, within: .seconds(2)), "target \(target) outlived the run")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("result.json").path))
+        #expect(!outcome.stderr.contains("[RUNNING]"))
+    }
+}
+
 /// Processes running `stress-ci demo-server … --port PORT …` (from /proc: not zombies, whose
 /// command line is empty).
 func demoServerPIDs(port: Int) -> [Int32] {
