@@ -1,7 +1,7 @@
 import Core
 import Metrics
 
-/// Judges success criteria (SPEC §3) against what a run measured (SPEC §5).
+/// Judges success criteria (README, *Scenario file*) against what a run measured (README, *What is measured*).
 ///
 /// - Window: a criterion without a stage reads the whole measured run; with a stage, that stage's
 ///   cells, its measured duration and the measured seconds that overlap it.

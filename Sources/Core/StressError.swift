@@ -3,7 +3,7 @@
 ///
 /// The kind wraps a private code so new kinds can be added without breaking callers.
 public struct StressError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, in the terms of SPEC §2's exit codes.
+    /// What went wrong, in the terms of the README's exit codes.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: Sendable, Hashable { case usage, invalidInput, notFound, targetNotReady, internalError, cannotWrite }
         private let code: Code

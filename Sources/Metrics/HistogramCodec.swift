@@ -1,7 +1,7 @@
 import Histogram
 
 /// HdrHistogram's standard compressed V2 encoding: the `HISTFAAA…` base64 strings that
-/// HdrHistogram's Java, C, Go, Python, Rust and JavaScript libraries write and read (SPEC §9).
+/// HdrHistogram's Java, C, Go, Python, Rust and JavaScript libraries write and read (README, *Results store and baselines*).
 ///
 /// Layout (all integers big-endian):
 ///

@@ -1,6 +1,6 @@
 import Histogram
 
-/// A latency histogram in microseconds, 1 µs … 1 h (SPEC §5), backed by HdrHistogram.
+/// A latency histogram in microseconds, 1 µs … 1 h (README, *What is measured*), backed by HdrHistogram.
 ///
 /// Values outside the range are clamped and counted in `clamped`, never dropped silently.
 public struct LatencyHistogram: Sendable {

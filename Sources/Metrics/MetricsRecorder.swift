@@ -1,5 +1,5 @@
 /// Records request outcomes for one event loop. Not thread-safe by design: each event loop owns
-/// one, so the hot path takes no lock; recorders are merged when the run ends (SPEC §5).
+/// one, so the hot path takes no lock; recorders are merged when the run ends (README, *What is measured*).
 public final class MetricsRecorder {
     public let layout: MetricsLayout
     /// [request][stage]

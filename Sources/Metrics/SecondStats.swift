@@ -15,7 +15,7 @@ public struct WindowStats: Sendable, Hashable, Codable {
     }
 }
 
-/// One measured second of the run (SPEC §5): throughput, errors by class, percentiles, in-flight, drops, bytes.
+/// One measured second of the run (README, *What is measured*): throughput, errors by class, percentiles, in-flight, drops, bytes.
 public struct SecondStats: Sendable, Hashable, Codable {
     /// 0-based, from the end of warmup.
     public var second: Int

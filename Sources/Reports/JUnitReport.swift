@@ -1,6 +1,6 @@
 import Foundation
 
-/// What `junit.xml` (SPEC §10) says about a run, before it is written: a `criteria` testsuite with
+/// What `junit.xml` (README, *Artifacts*) says about a run, before it is written: a `criteria` testsuite with
 /// one testcase per success criterion and a `regressions` testsuite with one per baseline check.
 ///
 /// The run's metadata (id, scenario, status, target, tool version, commit, tags) is repeated as

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes `junit.xml` (SPEC §10) with libxml2's text writer, valid against the common (Jenkins)
+/// Writes `junit.xml` (README, *Artifacts*) with libxml2's text writer, valid against the common (Jenkins)
 /// JUnit XSD: `<testsuites>` holding a `criteria` and a `regressions` `<testsuite>`.
 ///
 /// Pure: the bytes depend only on the arguments.

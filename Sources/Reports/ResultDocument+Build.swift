@@ -4,7 +4,7 @@ import Foundation
 import Metrics
 
 extension ResultDocument {
-    /// Builds the result document (SPEC §9) of a run from what it measured and judged.
+    /// Builds the result document (README, *Results store and baselines*) of a run from what it measured and judged.
     /// - Parameters:
     ///   - id: the run id (`YYYYMMDD_HHMMSS_name`).
     ///   - environment: where it ran (see `EnvironmentInfo.current`).

@@ -2,7 +2,7 @@ import Analysis
 import Core
 import Foundation
 
-/// The result file (`result.json`, SPEC §9): what machines read. Latencies are milliseconds,
+/// The result file (`result.json`, README, *Results store and baselines*): what machines read. Latencies are milliseconds,
 /// rates per second, fractions 0…1, times in seconds from the start of the load — except a
 /// criterion's `measured`, which is in the metric's base unit (seconds, per second, fraction,
 /// count) beside its human `measured_text`. `schemas/result.schema.json` describes every field.
@@ -39,7 +39,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     /// The comparison with a baseline (`run --baseline`), when there was one.
     public var comparison: Comparison?
 
-    /// Regression verdicts against a baseline's runs (SPEC §11).
+    /// Regression verdicts against a baseline's runs (README, *Results store and baselines*: the method).
     public struct Comparison: Sendable, Codable, Equatable {
         public var baseline: String
         /// The baseline runs compared with, oldest first.
@@ -369,7 +369,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public struct VerdictInfo: Sendable, Codable, Equatable {
         public var criteriaPassed: Bool
         public var failed: [String]
-        /// The process exit code this verdict maps to (SPEC §2).
+        /// The process exit code this verdict maps to (README, *Exit codes*).
         public var exitCode: Int32
 
         enum CodingKeys: String, CodingKey {

@@ -2,7 +2,7 @@ import Core
 import Foundation
 import Reports
 
-/// The artifacts of a run (SPEC §10): which ones, and writing them.
+/// The artifacts of a run (README, *Artifacts*): which ones, and writing them.
 public enum ArtifactFormat: String, Sendable, CaseIterable {
     case json, md, html, junit
 

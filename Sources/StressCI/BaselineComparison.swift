@@ -4,7 +4,7 @@ import Engine
 import Foundation
 import Reports
 
-/// Compares a run — or the `--repeat K` runs of one build — with a baseline's runs (SPEC §11), one
+/// Compares a run — or the `--repeat K` runs of one build — with a baseline's runs (README, *Results store and baselines*: the method), one
 /// verdict per rule of the scenario's `regression:` section (`RegressionCheck` says which gate the build).
 ///
 /// * Values come from the result files (`ResultMetric`), overall or per request; the within-run noise

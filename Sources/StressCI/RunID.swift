@@ -1,6 +1,6 @@
 import Foundation
 
-/// Run ids: `YYYYMMDD_HHMMSS_<scenario-name>` in UTC (SPEC §9).
+/// Run ids: `YYYYMMDD_HHMMSS_<scenario-name>` in UTC (README, *Results store and baselines*).
 public enum RunID {
     public static func make(date: Date, scenarioName: String) -> String {
         let f = DateFormatter()

@@ -4,7 +4,7 @@ import Foundation
 import Metrics
 import Synchronization
 
-/// Watches everything around the load while it runs (SPEC §5): the host (CPU, memory, load), the
+/// Watches everything around the load while it runs (README, *What is measured*): the host (CPU, memory, load), the
 /// load generator's own process, a launched target's process, and the target's Prometheus
 /// metrics when `target.metrics` is set — all through one `MetricsAggregator`.
 final class RunMonitor: Sendable {

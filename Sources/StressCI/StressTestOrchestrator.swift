@@ -5,7 +5,7 @@ import Foundation
 import Metrics
 import Synchronization
 
-/// Runs a scenario through its lifecycle (SPEC §7):
+/// Runs a scenario through its lifecycle (docs/architecture.md, *Run states*):
 /// IDLE → VALIDATING → INITIALIZING → RUNNING ⇄ PAUSED → STOPPING → COMPLETED, or FAILED.
 ///
 /// ```swift

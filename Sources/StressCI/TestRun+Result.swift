@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 extension TestRun {
-    /// The result document (SPEC §9) for this run.
+    /// The result document (README, *Results store and baselines*) for this run.
     public func resultDocument(id: String, environment: ResultDocument.EnvironmentInfo, tags: [String: String] = [:]) -> ResultDocument {
         ResultDocument(
             id: id, scenario: scenario, metrics: metrics, criteria: criteria, history: history, pauses: pauses,

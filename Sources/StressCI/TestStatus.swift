@@ -20,7 +20,7 @@ public struct TestStatus: Sendable {
     public var failure: String?
 }
 
-/// The lifecycle events a callback can subscribe to (SPEC §7).
+/// The lifecycle events a callback can subscribe to (docs/architecture.md, *Run states*).
 public enum LifecycleEvent: String, Sendable, Hashable, CaseIterable {
     case onStart = "on_start"
     case onPause = "on_pause"

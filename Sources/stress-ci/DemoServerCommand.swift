@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StressCI
 
-/// `stress-ci demo-server`: the embedded target (SPEC §4) on its own, until SIGINT/SIGTERM.
+/// `stress-ci demo-server`: the embedded target (README, *Scenario file*: the embedded target) on its own, until SIGINT/SIGTERM.
 struct DemoServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-server",

@@ -2,7 +2,7 @@ import Foundation
 import StressCI
 import Synchronization
 
-/// Live progress on stderr (SPEC §7): one updating line on a TTY, a plain line every 5 s otherwise.
+/// Live progress on stderr (docs/architecture.md, *Run states*): one updating line on a TTY, a plain line every 5 s otherwise.
 /// A line that stderr cannot take at once (a reader that stopped reading) is skipped, never
 /// waited for.
 final class ProgressReporter: Sendable {

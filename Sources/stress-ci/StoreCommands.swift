@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StressCI
 
-/// `--store DIR`: where runs and baselines live (SPEC §9).
+/// `--store DIR`: where runs and baselines live (README, *Results store and baselines*).
 struct StoreOption: ParsableArguments {
     @Option(help: ArgumentHelp("The results store: runs/ID.json and baselines/NAME.json.", valueName: "DIR"))
     var store = ".stress-ci"

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StressCI
 
-/// `stress-ci trend`: a metric's history over stored runs, with the change points in it (SPEC §11).
+/// `stress-ci trend`: a metric's history over stored runs, with the change points in it (README, *Results store and baselines*: the method).
 struct TrendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trend",

@@ -1,5 +1,5 @@
 /// E-Divisive change-point detection (Matteson & James 2014, α = 1) over a metric's history,
-/// as `trend` uses it (SPEC §11).
+/// as `trend` uses it (README, *Results store and baselines*: the method).
 ///
 /// For a segment split at τ into X (m values) and Y (k values), the energy statistic is
 ///

@@ -4,7 +4,7 @@ import Metrics
 
 /// Finds the issues in a finished run — error bursts, latency spikes, saturation of the generator
 /// or the target, dropped arrivals, target restarts — and the recommendations that follow
-/// (SPEC §9). Pure: a function of the run's metrics, its monitoring samples and its scenario.
+/// (README, *Results store and baselines*). Pure: a function of the run's metrics, its monitoring samples and its scenario.
 ///
 /// Each detector lives in its own `Diagnostics+…` file; the lines they draw are
 /// `DiagnosticThresholds`.

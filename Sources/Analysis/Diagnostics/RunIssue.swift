@@ -1,4 +1,4 @@
-/// Something that went wrong in a run, found in its own data (SPEC §9 "issues"): what kind, how
+/// Something that went wrong in a run, found in its own data (README, *Issues and recommendations*): what kind, how
 /// bad, one sentence with the numbers, and the evidence behind it.
 ///
 /// Encoded as it appears in `result.json` (`schemas/result.schema.json`, `issues`).

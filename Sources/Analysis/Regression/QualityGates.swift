@@ -21,7 +21,7 @@ public struct RunQuality: Sendable, Hashable {
     }
 }
 
-/// SPEC §11's quality gates of the open model: whether a candidate run applied the load it was
+/// The quality gates of the open model: whether a candidate run applied the load it was
 /// meant to. A failed gate turns every verdict into `inconclusive` with the gate as its reason
 /// (pass the failures as `gateFailures`); the sample-size gate is `RegressionAnalysis.Options.minimumCount`.
 ///
@@ -40,7 +40,7 @@ public struct QualityGates: Sendable, Hashable {
     /// milliseconds, as large as the changes we look for.
     public var maximumSendLagP99: Duration
 
-    /// Gates as given; the defaults are SPEC §11's.
+    /// Gates as given; the defaults are the README's (*Results store and baselines*).
     public init(minimumAchievedShare: Double = 0.99, maximumSendLagP99: Duration = .milliseconds(10)) {
         self.minimumAchievedShare = minimumAchievedShare
         self.maximumSendLagP99 = maximumSendLagP99

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The statistics behind `--baseline` verdicts (SPEC §11): a candidate's runs against the baseline's
+/// The statistics behind `--baseline` verdicts (README, *Results store and baselines*: the method): a candidate's runs against the baseline's
 /// last N runs, judged against the noise seen across the baseline's own runs.
 ///
 /// Latency and throughput (`compare`) are compared on a log scale:
@@ -22,7 +22,7 @@ public enum RegressionAnalysis {
     /// The confidence level of every interval.
     public static let confidence = 0.99
 
-    /// Knobs shared by every metric; the defaults are SPEC §11's.
+    /// Knobs shared by every metric; the defaults are the README's (*Results store and baselines*).
     public struct Options: Sendable, Hashable {
         /// The smallest noise σ assumed, as a relative amount (0.02 = 2%).
         public var minimumNoise: Double
@@ -120,7 +120,7 @@ public enum RegressionAnalysis {
         return (difference - t * standardError, difference + t * standardError, df, t)
     }
 
-    /// SPEC §11's rules on an interval; `badSign` is +1 when an increase is bad, −1 when a decrease is.
+    /// The method's rules on an interval (README, *Results store and baselines*); `badSign` is +1 when an increase is bad, −1 when a decrease is.
     static func judge(lower: Double, upper: Double, tolerance: Double, badSign: Double,
                       format: (Double) -> String = { String(format: "%+.1f%%", $0 * 100) })
         -> (kind: RegressionVerdict.Kind, reason: String) {

@@ -1,7 +1,7 @@
 import Core
 
 /// One rule of the scenario's `regression:` section as the baseline comparison judges it
-/// (SPEC §11): the name its verdict line shows, how it is compared, and whether it can fail the build.
+/// (README, *Results store and baselines*: the method): the name its verdict line shows, how it is compared, and whether it can fail the build.
 ///
 /// Overall p95 latency, throughput and error rate gate the build; every other rule — other
 /// percentiles, averages, service time, anything with `{request=…}` — is reported.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The verdict on one gated metric of a candidate against a baseline (SPEC §11).
+/// The verdict on one gated metric of a candidate against a baseline (README, *Results store and baselines*: the method).
 public struct RegressionVerdict: Sendable, Codable, Hashable {
     /// What the confidence interval says about the change.
     public enum Kind: String, Sendable, Codable, Hashable, CaseIterable {
@@ -58,7 +58,7 @@ public struct RegressionVerdict: Sendable, Codable, Hashable {
         self.unit = unit
     }
 
-    /// The one-line form of SPEC §11:
+    /// The one-line form the README shows:
     /// `p95 latency +12.3% [+7.1%, +17.9%] (99% CI, 1 vs 10 runs, tolerance 10%) → regression`.
     /// Error rates read in percentage points: `error rate +0.12 pp [-0.05 pp, +0.30 pp] (…, tolerance 0.5 pp) → unchanged`.
     public var line: String {

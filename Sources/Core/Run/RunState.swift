@@ -1,4 +1,4 @@
-/// The states of a test run (SPEC §7).
+/// The states of a test run (docs/architecture.md, *Run states*).
 ///
 /// ```
 /// IDLE → VALIDATING → INITIALIZING → RUNNING ⇄ PAUSED → STOPPING → COMPLETED

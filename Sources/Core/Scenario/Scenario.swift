@@ -1,4 +1,4 @@
-/// A load test as a scenario file describes it (SPEC §3), parsed and checked.
+/// A load test as a scenario file describes it (README, *Scenario file*), parsed and checked.
 ///
 /// Build one with `ScenarioLoader` from a file, or in code (see `ScenarioBuilder` in StressCI).
 public struct Scenario: Sendable {
@@ -35,7 +35,7 @@ public struct Scenario: Sendable {
 
 /// Where the load goes and how the runner gets it ready.
 public struct TargetSpec: Sendable, Hashable {
-    /// A URL to reach, or the embedded demo target (SPEC §4).
+    /// A URL to reach, or the embedded demo target (README, *Scenario file*: the embedded target).
     public enum Endpoint: Sendable, Hashable {
         case url(TargetURL)
         case builtin(DemoTargetOptions)
@@ -132,7 +132,7 @@ public struct ReadySpec: Sendable, Hashable {
     }
 }
 
-/// The knobs of the embedded demo target (SPEC §4).
+/// The knobs of the embedded demo target (README, *Scenario file*: the embedded target).
 public struct DemoTargetOptions: Sendable, Hashable, Codable {
     /// Base latency of every answer.
     public var latency: Duration
@@ -259,7 +259,7 @@ public struct Expectation: Sendable, Hashable {
     }
 }
 
-/// A fault injected on the scenario clock (SPEC §6).
+/// A fault injected on the scenario clock (fault injection, not built yet).
 public struct FaultSpec: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable { case latency, error, reset, blackhole, bandwidth, kill, pause }
     public var kind: Kind
@@ -304,7 +304,7 @@ public struct RegressionRule: Sendable, Hashable {
         self.absolute = absolute
     }
 
-    /// SPEC §3's defaults.
+    /// The defaults (README, *Results store and baselines*).
     public static let defaults: [RegressionRule] = [
         RegressionRule(metric: MetricSelector(aggregate: .percentile(95), metric: .latency), tolerance: 0.10),
         RegressionRule(metric: MetricSelector(aggregate: .percentile(99), metric: .latency), tolerance: 0.15),

@@ -1,7 +1,7 @@
 import Yams
 
 extension ScenarioReader {
-    /// `faults:` — parsed and checked (SPEC §6); the validator then refuses them, as this version
+    /// `faults:` — parsed and checked; the validator then refuses them, as this version
     /// cannot inject them yet. Entries that cannot be read are left out, so `faults[k]` anchors
     /// follow the scenario's indices.
     mutating func readFaults(_ node: Node) -> [FaultSpec] {

@@ -221,7 +221,7 @@ public enum ScenarioValidator {
         // Parsing is complete; running faults is not. Refuse rather than silently ignore them.
         for i in scenario.faults.indices {
             problems.append(ScenarioProblem("faults[\(i)]", "faults are not supported by this version yet",
-                                            hint: "remove the `faults` section; fault injection (SPEC §6) is planned"))
+                                            hint: "remove the `faults` section; fault injection is planned"))
         }
     }
 
@@ -378,7 +378,7 @@ extension FaultSpec {
 }
 
 extension RegressionRule {
-    /// Why the baseline comparison (SPEC §11) cannot judge this rule, and which part of it to fix
+    /// Why the baseline comparison (README, *Results store and baselines*: the method) cannot judge this rule, and which part of it to fix
     /// (`metric` or `tolerance`); nil when it can. The one place that decides which rules compare:
     /// latency and service-time percentiles or averages, throughput and error rate, overall or
     /// `{request=…}`; relative tolerances, except the error rate's, which is in percentage points.

@@ -1,7 +1,7 @@
 import Core
 
 /// Turns successive scrapes of a target's Prometheus metrics into per-scrape readings: counters
-/// become per-second rates, gauges stay values (SPEC §5, `target.metrics`).
+/// become per-second rates, gauges stay values (README, *What is measured*, `target.metrics`).
 ///
 /// ## Naming
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-// The charts of `report.html` (SPEC §10): self-contained inline SVG, no scripts, nothing fetched.
+// The charts of `report.html` (README, *Artifacts*): self-contained inline SVG, no scripts, nothing fetched.
 //
 // CSS classes, for a page to theme (the SVG's own <style> wraps its defaults in `:where(…)`, so
 // any page rule wins; colours read `--fg`, `--muted` and `--series-1` … `--series-5` when set):

@@ -1,6 +1,6 @@
 import Core
 
-/// Renders the human reports (SPEC §10) from a result: pure functions of it and the templates.
+/// Renders the human reports (README, *Artifacts*) from a result: pure functions of it and the templates.
 public enum ReportRenderer {
     /// `report.md`: verdict, criteria table, per-request table, errors, warnings, issues,
     /// recommendations — GitHub-flavoured, for a PR comment or a job summary.

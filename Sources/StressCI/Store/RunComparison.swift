@@ -6,7 +6,7 @@ import Reports
 /// run's change against the first.
 ///
 /// Single runs carry no noise estimate, so these are deltas, not verdicts; `run --baseline` judges
-/// a run against a baseline's history (SPEC §11). As a collection it is the compared results, in
+/// a run against a baseline's history (README, *Results store and baselines*: the method). As a collection it is the compared results, in
 /// the order given.
 public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollection {
     /// One compared run and where it came from.
@@ -132,7 +132,7 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
     /// Why some columns may not be comparable (another scenario or load shape than the first).
     public var notes: [String]
     /// When the first run is a baseline's newest: every other run judged against the baseline's
-    /// whole history, as `run --baseline` does (SPEC §11, default regression rules).
+    /// whole history, as `run --baseline` does (default regression rules).
     public var verdicts: [Judgement] = []
 
     /// One run's verdicts against the baseline.

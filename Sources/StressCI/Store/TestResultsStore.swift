@@ -2,7 +2,7 @@ import Core
 import Foundation
 import Reports
 
-/// Runs and baselines on disk (SPEC §9): `ROOT/runs/ID.json` and `ROOT/baselines/NAME.json`.
+/// Runs and baselines on disk (README, *Results store and baselines*): `ROOT/runs/ID.json` and `ROOT/baselines/NAME.json`.
 ///
 /// Every write is a temporary file plus a rename, so a reader never sees half a file and needs no
 /// lock; every mutation holds an exclusive `flock` on `ROOT/.lock` for its whole

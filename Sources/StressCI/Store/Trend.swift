@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 /// A metric's history over stored runs, oldest first, with the change points E-Divisive finds in
-/// it (SPEC §11: splits that pass a permutation significance test, changes below 5% pruned).
+/// it (README, *Comparing runs, and trends*: splits that pass a permutation significance test, changes below 5% pruned).
 public struct Trend: Sendable, Equatable, Encodable {
     /// One run's value.
     public struct Point: Sendable, Equatable, Encodable {
