@@ -1,9 +1,14 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The load engine is built on epoll, eventfd, PR_SET_PDEATHSIG and /proc: Linux only. Say so once,
+// here, rather than in a cascade of compiler errors.
+#if !os(Linux)
+#error("stress-ci builds on Linux only: its load engine uses epoll, eventfd, PR_SET_PDEATHSIG and /proc")
+#endif
+
 let package = Package(
     name: "stress-ci",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "stress-ci", targets: ["stress-ci"]),
         .library(name: "StressCI", targets: ["StressCI"]),
