@@ -50,6 +50,15 @@ public enum TextSummary {
         return out
     }
 
+    /// `run 1 of 3  20250101_120000_checkout  p95 24.8ms  100/s  errors 0 (0%)  criteria met`: one
+    /// line per `--repeat` run before the last, whose full summary follows.
+    public static func runLine(_ run: ResultDocument, index: Int, of count: Int) -> String {
+        let s = run.summary
+        let p95 = s.latency.percentiles["p95"].map(Units.formatMilliseconds) ?? "-"
+        return TerminalText.sanitize("run \(index + 1) of \(count)  \(run.testId)  p95 \(p95)  \(Units.formatNumber(s.throughput))/s  "
+            + "errors \(s.errors) (\(Units.formatNumber(s.errorRate * 100))%)  \(run.verdict.criteriaPassed ? "criteria met" : "CRITERIA FAILED")") + "\n"
+    }
+
     /// `generator CPU max 31% · host CPU max 64% · target RSS max 48 MiB`: the peaks worth a glance.
     static func monitoringLine(_ series: [ResultDocument.SourceSeries]) -> String? {
         func peak(_ source: String, _ key: String) -> Double? {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import StressCI
 import Synchronization
@@ -6,7 +7,24 @@ import Synchronization
 /// A line that stderr cannot take at once (a reader that stopped reading) is skipped, never
 /// waited for.
 final class ProgressReporter: Sendable {
-    enum Mode: Sendable { case none, tty, plain }
+    enum Mode: Sendable {
+        case none, tty, plain
+
+        /// The mode `--progress` chose: `auto` is a live line on a TTY, plain lines elsewhere.
+        init(_ choice: Choice) {
+            switch choice {
+            case .none: self = .none
+            case .tty: self = .tty
+            case .plain: self = .plain
+            case .auto: self = Terminal.stderrIsTTY ? .tty : .plain
+            }
+        }
+    }
+
+    /// `--progress auto|tty|plain|none`.
+    enum Choice: String, ExpressibleByArgument, CaseIterable {
+        case auto, tty, plain, none
+    }
 
     private let mode: Mode
     private let planned: Duration

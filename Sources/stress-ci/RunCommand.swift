@@ -9,10 +9,6 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a scenario: drive the load, check the criteria, write the result.",
         discussion: ExitStatus.table)
 
-    enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
-        case auto, tty, plain, none
-    }
-
     @Argument(help: "The scenario file (YAML or JSON).")
     var scenario: String
 
@@ -50,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     var failOn: FailOn = .both
 
     @Option(help: "Live progress: auto (a live line on a TTY, else a line every 5 s), tty, plain, none.")
-    var progress: ProgressMode = .auto
+    var progress: ProgressReporter.Choice = .auto
 
     @Flag(name: .shortAndLong, help: "Print only the verdict.")
     var quiet = false
@@ -86,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let control = RunControl()
         let signals = SignalStop(control)
-        let reporter = ProgressReporter(mode: quiet ? .none : resolvedProgress, planned: loaded.load.totalDuration)
+        let reporter = ProgressReporter(mode: quiet ? .none : ProgressReporter.Mode(progress), planned: loaded.load.totalDuration)
         let quiet = self.quiet
         let outcome = try await RunSequence.run(loaded, options: options, control: control) { event in
             switch event {
@@ -97,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             case .runEnded:
                 reporter.finish()
             case .runStored(let run, let index, let count) where !quiet:
-                Terminal.stdout(Self.runLine(run, index: index, of: count))
+                Terminal.stdout(TextSummary.runLine(run, index: index, of: count))
             case .warning(let text):
                 Terminal.stderr("stress-ci: warning: \(text)")
             case .info(let text) where !quiet:
@@ -133,24 +129,6 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         for failure in outcome.failures { Terminal.error(failure) }
-    }
-
-    /// `run 1 of 3  20250101_120000_checkout  p95 24.8ms  100/s  errors 0 (0%)  criteria met`: one
-    /// line per run before the last, whose full summary follows.
-    static func runLine(_ run: ResultDocument, index: Int, of count: Int) -> String {
-        let s = run.summary
-        let p95 = s.latency.percentiles["p95"].map(Units.formatMilliseconds) ?? "-"
-        return "run \(index + 1) of \(count)  \(run.testId)  p95 \(p95)  \(Units.formatNumber(s.throughput))/s  "
-            + "errors \(s.errors) (\(Units.formatNumber(s.errorRate * 100))%)  \(run.verdict.criteriaPassed ? "criteria met" : "CRITERIA FAILED")\n"
-    }
-
-    private var resolvedProgress: ProgressReporter.Mode {
-        switch progress {
-        case .none: .none
-        case .tty: .tty
-        case .plain: .plain
-        case .auto: Terminal.stderrIsTTY ? .tty : .plain
-        }
     }
 
     private var parsedTags: [String: String] {
