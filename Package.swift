@@ -64,9 +64,9 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Core", "Metrics"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Core", "Metrics",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "StressCITests", dependencies: ["StressCI"]),
+        .testTarget(name: "StressCITests", dependencies: ["StressCI", "Core", "Metrics", "Analysis", "Reports", "Engine"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core", "Metrics", "Analysis", "CLibXML2"]),
-        .testTarget(name: "CLITests", dependencies: ["StressCI"]),
+        .testTarget(name: "CLITests", dependencies: ["StressCI", "Core", "Metrics", "Reports"]),
     ],
     swiftLanguageModes: [.v6]
 )

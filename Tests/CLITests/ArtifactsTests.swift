@@ -1,6 +1,7 @@
 import Foundation
 import StressCI
 import Testing
+import Reports
 
 /// The four artifacts as a pipeline gets them (SPEC §10).
 @Suite(.serialized)

@@ -2,6 +2,8 @@ import Foundation
 import StressCI
 import Synchronization
 import Testing
+import Core
+import Reports
 
 /// Runs the built `stress-ci` executable as a user would, capturing output and exit status.
 final class CLIProcess: Sendable {

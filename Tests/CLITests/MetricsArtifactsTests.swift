@@ -1,6 +1,7 @@
 import Foundation
 import StressCI
 import Testing
+import Metrics
 
 /// The metrics layer as a user sees it in result.json: portable histograms, monitoring, target metrics.
 @Suite(.serialized)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Core
 
 /// A launched target (`target.start`) never outlives stress-ci: not when stress-ci is killed
 /// with SIGKILL (nothing of stress-ci runs then: the kernel's PR_SET_PDEATHSIG does it), not when

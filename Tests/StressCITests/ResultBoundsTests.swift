@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import StressCI
+import Core
+import Analysis
+import Reports
 
 /// A result with every number at its bound (`ResultDocument.Limits`) passes the checks, and then
 /// everything that reads a stored result works on it without trapping: every report format,

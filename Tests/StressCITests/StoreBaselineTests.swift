@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StressCI
+import Core
 
 @Suite struct StoreBaselineTests {
     @Test func appendingKeepsTheLastN() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StressCI
+import Reports
 
 /// A fresh temporary folder, removed when the test is done with it.
 final class TemporaryDirectory: Sendable {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import StressCI
+import Core
+import Analysis
+import Reports
 
 /// `trend`, `compareTestRuns` and `generateReport` on a store of synthetic results.
 @Suite struct StoreTrendTests {

@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 @testable import StressCI
+import Core
+import Metrics
 
 /// A driver that runs until stopped, so the lifecycle can be stepped by hand.
 /// (The load itself is covered by the engine and CLI tests; here the state machine is under test.)

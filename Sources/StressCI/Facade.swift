@@ -1,0 +1,41 @@
+import Core
+import Engine
+import Reports
+
+// The lower modules' types a caller of the facade needs by name — to load a scenario, read a
+// result, print it, map an error to an exit code — and nothing more. A Swift user who wants the
+// engine's internals imports those modules directly.
+
+/// A checked scenario (Core).
+public typealias Scenario = Core.Scenario
+/// Reads and checks a scenario file (Core).
+public typealias ScenarioLoader = Core.ScenarioLoader
+/// The error every command ends with, with its kind, message and hint (Core).
+public typealias StressError = Core.StressError
+/// The exit codes (Core).
+public typealias ExitCode = Core.ExitCode
+/// A step the run's state machine does not allow (Core).
+public typealias IllegalTransition = Core.IllegalTransition
+/// Parsing and formatting of durations, rates and sizes (Core).
+public typealias Units = Core.Units
+/// The embedded demo target's knobs (Core).
+public typealias DemoTargetOptions = Core.DemoTargetOptions
+/// The run's states (Core).
+public typealias RunState = Core.RunState
+/// `result.json`: what a run produced (Reports).
+public typealias ResultDocument = Reports.ResultDocument
+/// The Mustache templates of the reports (Reports).
+public typealias TemplateSet = Reports.TemplateSet
+/// The plain-text summary `run` prints (Reports).
+public typealias TextSummary = Reports.TextSummary
+/// Text made safe for a terminal line (Reports).
+public typealias TerminalText = Reports.TerminalText
+/// GitHub Actions workflow-command escaping (Reports).
+public typealias WorkflowCommand = Reports.WorkflowCommand
+/// The embedded demo target (Engine).
+public typealias DemoServer = Engine.DemoServer
+/// The launched targets' process groups, killed on every way out (Engine).
+public typealias TargetProcessGroups = Engine.TargetProcessGroups
+
+/// This stress-ci's version (Core).
+public let stressCIVersion: String = Core.stressCIVersion
