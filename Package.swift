@@ -28,8 +28,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Metrics: histograms, per-second series, the aggregator and its samplers.
         .target(name: "Metrics", dependencies: ["Core", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
-        // Analysis: criteria evaluation; pure.
-        .target(name: "Analysis", dependencies: ["Core", "Metrics"]),
+        // Results: the result model (result.json, issues, comparison), typed and Codable; no I/O.
+        .target(name: "Results", dependencies: ["Core", "Metrics"]),
+        // Analysis: criteria, regression statistics, change points, issues; pure.
+        .target(name: "Analysis", dependencies: ["Core", "Metrics", "Results"]),
         // libxml2 (Debian: libxml2-dev) for the JUnit writer and XSD validation.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The report templates from the top-level templates/ folder, embedded in the binary.
@@ -37,7 +39,7 @@ let package = Package(
                 resources: [.embedInCode("report.html.mustache"), .embedInCode("report.md.mustache")]),
         // Reports: result.json, Markdown, HTML (Mustache), JUnit (libxml2), SVG charts; pure renderers.
         .target(name: "Reports", dependencies: [
-            "Core", "Metrics", "Analysis", "CLibXML2", "ReportTemplates",
+            "Core", "Metrics", "Results", "Analysis", "CLibXML2", "ReportTemplates",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // epoll with nanosecond timeouts, eventfd and OpenSSL (Debian: libssl-dev) for the load
@@ -53,7 +55,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).
-        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Analysis", "Reports", "Engine"]),
+        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Analysis", "Reports", "Engine"]),
         // The CLI: the only place errors become exit codes.
         .executableTarget(name: "stress-ci", dependencies: [
             "StressCI",
@@ -61,12 +63,12 @@ let package = Package(
         ]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Core", "Metrics"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Core", "Metrics", "Results"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Core", "Metrics",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "StressCITests", dependencies: ["StressCI", "Core", "Metrics", "Analysis", "Reports", "Engine"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core", "Metrics", "Analysis", "CLibXML2"]),
-        .testTarget(name: "CLITests", dependencies: ["StressCI", "Core", "Metrics", "Reports"]),
+        .testTarget(name: "StressCITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Analysis", "Reports", "Engine"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core", "Metrics", "Results", "Analysis", "CLibXML2"]),
+        .testTarget(name: "CLITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Reports"]),
     ],
     swiftLanguageModes: [.v6]
 )

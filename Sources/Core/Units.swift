@@ -157,4 +157,6 @@ extension Duration {
     }
     /// The duration in whole microseconds.
     public var microseconds: Int64 { nanoseconds / 1000 }
+    /// In (fractional) milliseconds, the unit result.json uses for latency.
+    public var milliseconds: Double { seconds * 1000 }
 }

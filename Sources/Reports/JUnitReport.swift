@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// What `junit.xml` (README, *Artifacts*) says about a run, before it is written: a `criteria` testsuite with
 /// one testcase per success criterion and a `regressions` testsuite with one per baseline check.

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// Writes `junit.xml` (README, *Artifacts*) with libxml2's text writer, valid against the common (Jenkins)
 /// JUnit XSD: `<testsuites>` holding a `criteria` and a `regressions` `<testsuite>`.

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Results
 
 /// The short plain-text summary printed at the end of `run`.
 public enum TextSummary {

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// The artifacts of a run (README, *Artifacts*): which ones, and writing them.
 public enum ArtifactFormat: String, Sendable, CaseIterable {

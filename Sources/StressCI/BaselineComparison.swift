@@ -3,6 +3,7 @@ import Core
 import Engine
 import Foundation
 import Reports
+import Results
 
 /// Compares a run — or the `--repeat K` runs of one build — with a baseline's runs (README, *Results store and baselines*: the method), one
 /// verdict per rule of the scenario's `regression:` section (`RegressionCheck` says which gate the build).

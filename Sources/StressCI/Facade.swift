@@ -1,6 +1,8 @@
 import Core
 import Engine
 import Reports
+import Results
+import Results
 
 // The lower modules' types a caller of the facade needs by name — to load a scenario, read a
 // result, print it, map an error to an exit code — and nothing more. A Swift user who wants the
@@ -22,8 +24,8 @@ public typealias Units = Core.Units
 public typealias DemoTargetOptions = Core.DemoTargetOptions
 /// The run's states (Core).
 public typealias RunState = Core.RunState
-/// `result.json`: what a run produced (Reports).
-public typealias ResultDocument = Reports.ResultDocument
+/// `result.json`: what a run produced (Results).
+public typealias ResultDocument = Results.ResultDocument
 /// The Mustache templates of the reports (Reports).
 public typealias TemplateSet = Reports.TemplateSet
 /// The plain-text summary `run` prints (Reports).

@@ -1,5 +1,6 @@
 import Core
 import Reports
+import Results
 
 extension ResultDocument {
     /// The result with every value that came from the environment shown as `***`: the scenario

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// What fails the build (`run --fail-on`).
 public enum FailOn: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import Core
 import Reports
+import Results
 
 /// How a `RunSequence` ended: the result of its last run (nil when it was stopped before any load),
 /// every run, the artifacts written, what failed after the load, and the one exit code — the

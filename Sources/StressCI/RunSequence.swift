@@ -2,6 +2,7 @@ import Analysis
 import Core
 import Foundation
 import Reports
+import Results
 
 /// `stress-ci run` as one library call, the run's whole sequence in one place:
 ///

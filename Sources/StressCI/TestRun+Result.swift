@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 extension TestRun {
     /// The result document (README, *Results store and baselines*) for this run.

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Metrics
 @testable import Analysis
+import Results
 
 /// Synthetic runs for the diagnostics: per-second statistics written down directly, so each test
 /// states exactly the series a detector sees.

@@ -5,6 +5,7 @@ import Testing
 
 private let second: Int64 = 1_000_000_000
 @testable import Analysis
+import Results
 
 /// Each detector on synthetic series: it finds what it should, with its evidence, and stays quiet
 /// on a clean run and on the edge cases (nothing measured, one second).

@@ -2,6 +2,7 @@ import Foundation
 import StressCI
 import Testing
 import Reports
+import Results
 
 /// The four artifacts as a pipeline gets them (SPEC §10).
 @Suite(.serialized)

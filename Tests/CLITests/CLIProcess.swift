@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import Core
 import Reports
+import Results
 
 /// Runs the built `stress-ci` executable as a user would, capturing output and exit status.
 final class CLIProcess: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import StressCI
 import Testing
 import Reports
+import Results
 
 /// `stress-ci compare` and `stress-ci trend` on stores written from a real result, without load.
 @Suite struct CompareTrendCommandTests {

@@ -261,7 +261,7 @@ import Testing
         let refusals = error.diagnostics.filter { $0.message == "faults are not supported by this version yet" }
         #expect(refusals.count == 2)
         #expect(refusals.map(\.location.line) == [5, 6])
-        #expect(refusals.first?.hint == "remove the `faults` section; fault injection (SPEC §6) is planned")
+        #expect(refusals.first?.hint == "remove the `faults` section; fault injection is planned")
         // recovery_time is satisfied by the faults; only the refusals remain.
         #expect(error.diagnostics.count == 2)
     }

@@ -3,6 +3,7 @@ import Metrics
 import Testing
 @testable import Core
 @testable import Reports
+import Results
 
 /// `Tests/Fixtures/charts`, found from this file's path.
 let chartFixtures = URL(fileURLWithPath: #filePath)

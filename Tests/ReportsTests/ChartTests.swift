@@ -3,6 +3,7 @@ import Testing
 @testable import Reports
 #if canImport(FoundationXML)
 import FoundationXML
+import Results
 #endif
 
 /// `svg` parsed as XML; records an issue and returns nil when it is not well-formed.

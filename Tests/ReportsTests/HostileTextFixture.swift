@@ -3,6 +3,7 @@ import CLibXML2
 import Foundation
 @testable import Core
 @testable import Reports
+import Results
 
 /// Strings a scenario, a command line or a target could carry to attack a report or a terminal:
 /// a Prepend code point and a combining mark glued to a `<`, a CR LF (one `Character`) and table

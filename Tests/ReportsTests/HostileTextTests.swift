@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Core
 @testable import Reports
+@testable import Results
 
 /// Hostile text in every free-text field of a result (see `HostileTextFixture.swift`), through
 /// every artifact and the terminal summary: nothing becomes markup, nothing breaks a table row or
@@ -47,7 +48,8 @@ import Testing
         var r = hostile
         r.scenario.name = "a\u{0301}\" onmouseover=\"alert(1)"
         r.scenario.description = "\u{0600}<img src=x onerror=alert(1)>"
-        let html = ReportRenderer.html(r, templates: try TemplateSet.load(directory: dir.path))
+        let template = try String(contentsOf: dir.appendingPathComponent("report.html.mustache"), encoding: .utf8)
+        let html = ReportRenderer.html(r, templates: try TemplateSet.custom(html: (template, "report.html.mustache"), markdown: nil))
         let page = try #require(parseHTML(html))
         #expect(page.elements.map(\.name) == ["html", "body", "p"])
         #expect(page.elements.last?.attributes == ["title": r.scenario.name])

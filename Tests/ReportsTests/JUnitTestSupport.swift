@@ -2,6 +2,7 @@ import CLibXML2
 import Foundation
 @testable import Core
 @testable import Reports
+import Results
 
 /// `Tests/Fixtures/junit`, found from this file's path.
 let junitFixtures = URL(fileURLWithPath: #filePath)

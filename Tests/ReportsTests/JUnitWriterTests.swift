@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Reports
+import Results
 
 @Suite struct JUnitWriterTests {
     @Test func onePassingOneFailingCriterionIsValidWithOneFailure() throws {

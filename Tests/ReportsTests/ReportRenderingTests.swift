@@ -4,6 +4,7 @@ import Testing
 import Analysis
 @testable import Core
 @testable import Reports
+import Results
 
 /// `Tests/Fixtures/reports`, found from this file's path.
 private let reportFixtures = URL(fileURLWithPath: #filePath)

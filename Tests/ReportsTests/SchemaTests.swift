@@ -3,6 +3,7 @@ import Analysis
 import Foundation
 @testable import Reports
 import Testing
+import Results
 
 /// `schemas/result.schema.json` against what `ResultDocument` encodes (SPEC §9): the schema is
 /// fully checked by `JSONSchemaValidator`, a document with every optional filled conforms and

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Results
 import Testing
 
 /// `JSONSchemaValidator`: each supported keyword with a passing and a failing instance.

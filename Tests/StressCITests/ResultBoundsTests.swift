@@ -4,6 +4,7 @@ import Testing
 import Core
 import Analysis
 import Reports
+import Results
 
 /// A result with every number at its bound (`ResultDocument.Limits`) passes the checks, and then
 /// everything that reads a stored result works on it without trapping: every report format,

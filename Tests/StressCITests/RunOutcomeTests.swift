@@ -1,5 +1,6 @@
 import Core
 import Reports
+import Results
 import Testing
 @testable import StressCI
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import StressCI
 import Reports
+import Results
 
 /// A fresh temporary folder, removed when the test is done with it.
 final class TemporaryDirectory: Sendable {

@@ -4,6 +4,7 @@ import Testing
 import Core
 import Analysis
 import Reports
+import Results
 
 /// `trend`, `compareTestRuns` and `generateReport` on a store of synthetic results.
 @Suite struct StoreTrendTests {

@@ -1,5 +1,6 @@
 import Core
 import Metrics
+import Results
 
 extension Diagnostics {
     /// A window of seconds where the target refused or dropped connections, then served again.

@@ -1,5 +1,6 @@
 import Core
 import Metrics
+import Results
 
 extension Diagnostics {
     /// The percentile spikes are judged on.
@@ -30,9 +31,4 @@ extension Diagnostics {
                                 detail: factor.isFinite ? "\(Units.formatNumber(factor))× the usual p99" : nil))
         }
     }
-}
-
-extension Duration {
-    /// In (fractional) milliseconds, the unit result.json uses for latency.
-    var milliseconds: Double { seconds * 1000 }
 }

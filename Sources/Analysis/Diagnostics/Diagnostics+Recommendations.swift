@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Results
 
 extension Diagnostics {
     /// One plain sentence per action the issues call for, most fundamental first (a saturated

@@ -1,4 +1,5 @@
 import Core
+import Results
 
 extension Diagnostics {
     /// The target's restarts: its `process_start_time_seconds` (the standard Prometheus process

@@ -1,5 +1,6 @@
 import Core
 import Metrics
+import Results
 
 extension Diagnostics {
     // MARK: Dropped arrivals

@@ -1,5 +1,6 @@
 import Core
 import Metrics
+import Results
 
 extension Diagnostics {
     /// The target at its limit: throughput levelling off while the load still rose and latency

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Metrics
+import Results
 
 /// Finds the issues in a finished run — error bursts, latency spikes, saturation of the generator
 /// or the target, dropped arrivals, target restarts — and the recommendations that follow

@@ -1,4 +1,5 @@
 import Core
+import Results
 
 extension RunIssue {
     /// The kind for people: `error burst`, `generator saturation`.

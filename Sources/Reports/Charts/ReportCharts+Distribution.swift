@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Results
 
 extension ReportCharts {
     /// The latency distribution over the whole measured window: latency (ms) by percentile, the

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 // The charts of `report.html` (README, *Artifacts*): self-contained inline SVG, no scripts, nothing fetched.
 //

@@ -1,4 +1,5 @@
 import Core
+import Results
 
 /// Renders the human reports (README, *Artifacts*) from a result: pure functions of it and the templates.
 public enum ReportRenderer {

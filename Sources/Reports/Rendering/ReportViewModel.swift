@@ -1,6 +1,7 @@
 import Analysis
 import Core
 import Foundation
+import Results
 
 /// What the Markdown and HTML templates see: the result, formatted for people.
 ///

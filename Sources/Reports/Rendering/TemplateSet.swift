@@ -27,29 +27,14 @@ public struct TemplateSet: Sendable {
             markdown: try parse(ReportTemplates.markdown, kind: .markdown, name: "report.md.mustache (built in)"))
     }
 
-    /// `report.html.mustache` and `report.md.mustache` from `directory`; a file that is not there
-    /// falls back to the built-in one. A directory that does not exist is exit 66, a template that
-    /// does not parse (or switches escaping off) exit 65.
-    public static func load(directory: String) throws(StressError) -> TemplateSet {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StressError(.notFound, "the templates directory `\(directory)` does not exist", hint: "give a directory holding report.html.mustache and/or report.md.mustache")
-        }
+    /// The built-in templates, with either replaced by a text given (`--templates DIR` read by
+    /// the caller): `html` and `markdown` with the names that identify them in errors. A template
+    /// that does not parse (or switches escaping off) is exit 65.
+    public static func custom(html: (text: String, name: String)?, markdown: (text: String, name: String)?) throws(StressError) -> TemplateSet {
         var set = try builtIn()
-        let htmlPath = (directory as NSString).appendingPathComponent("report.html.mustache")
-        let mdPath = (directory as NSString).appendingPathComponent("report.md.mustache")
-        if let text = try read(htmlPath) { set.html = try parse(text, kind: .html, name: htmlPath) }
-        if let text = try read(mdPath) { set.markdown = try parse(text, kind: .markdown, name: mdPath) }
+        if let html { set.html = try parse(html.text, kind: .html, name: html.name) }
+        if let markdown { set.markdown = try parse(markdown.text, kind: .markdown, name: markdown.name) }
         return set
-    }
-
-    private static func read(_ path: String) throws(StressError) -> String? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw StressError(.invalidInput, "cannot read the template `\(path)`: \(error.localizedDescription)")
-        }
     }
 
     /// `text` parsed as a template of `kind`. A `{{% CONTENT_TYPE: …}}` pragma for `kind` is put in

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// A named baseline (`baselines/NAME.json`): the history of runs a new run is compared with,
 /// oldest first, for one scenario and one load shape.

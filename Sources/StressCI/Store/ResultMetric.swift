@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Metrics
 import Reports
+import Results
 
 /// A metric of the criteria grammar (`p95(latency{request=checkout})`, `throughput`, `error_rate`,
 /// `prom:NAME`, …) read back from a stored result, as `compare` and `trend` show it.

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// Runs side by side (`stress-ci compare`): one row per key metric, one column per run, and each
 /// run's change against the first.

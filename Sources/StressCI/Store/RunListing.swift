@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Results
 
 /// One stored run as `list` shows it (newest first).
 public struct RunListing: Sendable, Equatable, Codable {

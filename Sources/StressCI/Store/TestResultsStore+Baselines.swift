@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 extension TestResultsStore {
     /// Appends `run` to baseline `name` (creating it), keeping its last `keep` runs.

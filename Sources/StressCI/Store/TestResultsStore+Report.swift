@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// The forms a stored result can be rendered in.
 public enum ReportFormat: String, Sendable, CaseIterable {

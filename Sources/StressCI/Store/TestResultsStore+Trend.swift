@@ -2,6 +2,7 @@ import Analysis
 import Core
 import Foundation
 import Reports
+import Results
 
 extension TestResultsStore {
     /// How many runs `trend` looks back over unless told otherwise.

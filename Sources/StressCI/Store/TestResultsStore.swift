@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Reports
+import Results
 
 /// Runs and baselines on disk (README, *Results store and baselines*): `ROOT/runs/ID.json` and `ROOT/baselines/NAME.json`.
 ///

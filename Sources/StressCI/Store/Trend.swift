@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Reports
+import Results
 
 /// A metric's history over stored runs, oldest first, with the change points E-Divisive finds in
 /// it (README, *Comparing runs, and trends*: splits that pass a permutation significance test, changes below 5% pruned).

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Results
 
 extension ResultDocument.EnvironmentInfo {
     /// This machine, and the commit and branch from the usual CI variables

@@ -2,6 +2,7 @@ import Analysis
 import Core
 import Foundation
 import Metrics
+import Results
 
 extension ResultDocument {
     /// Builds the result document (README, *Results store and baselines*) of a run from what it measured and judged.
@@ -158,10 +159,6 @@ extension ResultDocument.Second {
             dropped: c.dropped, inFlight: s.inFlight, bytesIn: c.bytesIn, bytesOut: c.bytesOut,
             latency: .init(s.overall.latency), serviceTime: .init(s.overall.service))
     }
-}
-
-extension Duration {
-    var milliseconds: Double { seconds * 1000 }
 }
 
 extension TargetSpec {

@@ -1,4 +1,4 @@
-import Analysis
+
 import Core
 import Foundation
 import Metrics

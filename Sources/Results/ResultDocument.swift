@@ -1,4 +1,4 @@
-import Analysis
+
 import Core
 import Foundation
 
@@ -152,6 +152,16 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         /// Always `hdrhistogram-v2-compressed-base64`.
         public var encoding: String
         public var data: String
+
+        public init(metric: String, scope: String, name: String? = nil, count: UInt64, unit: String, encoding: String, data: String) {
+            self.metric = metric
+            self.scope = scope
+            self.name = name
+            self.count = count
+            self.unit = unit
+            self.encoding = encoding
+            self.data = data
+        }
     }
 
     /// One monitored source's samples.
@@ -160,12 +170,23 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             /// Seconds from the start of the load (warmup included).
             public var t: Double
             public var values: [String: Double]
+
+            public init(t: Double, values: [String: Double]) {
+                self.t = t
+                self.values = values
+            }
         }
         /// `host`, `generator`, `target` or `prometheus`.
         public var source: String
         /// `system`, `agents` or `business`.
         public var category: String
         public var samples: [Sample]
+
+        public init(source: String, category: String, samples: [Sample]) {
+            self.source = source
+            self.category = category
+            self.samples = samples
+        }
     }
 
     public struct EnvironmentInfo: Sendable, Codable, Equatable {
@@ -186,6 +207,16 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case gitBranch = "git_branch"
             case ci
         }
+
+        public init(host: String, os: String, cores: Int, toolVersion: String, gitCommit: String? = nil, gitBranch: String? = nil, ci: String? = nil) {
+            self.host = host
+            self.os = os
+            self.cores = cores
+            self.toolVersion = toolVersion
+            self.gitCommit = gitCommit
+            self.gitBranch = gitBranch
+            self.ci = ci
+        }
     }
 
     public struct Timeline: Sendable, Codable, Equatable {
@@ -201,6 +232,13 @@ public struct ResultDocument: Sendable, Codable, Equatable {
                 case atS = "at_s"
                 case reason
             }
+
+            public init(from: String, to: String, atS: Double, reason: String? = nil) {
+                self.from = from
+                self.to = to
+                self.atS = atS
+                self.reason = reason
+            }
         }
         public struct Window: Sendable, Codable, Equatable {
             public var name: String
@@ -211,6 +249,12 @@ public struct ResultDocument: Sendable, Codable, Equatable {
                 case name
                 case startS = "start_s"
                 case endS = "end_s"
+            }
+
+            public init(name: String, startS: Double, endS: Double) {
+                self.name = name
+                self.startS = startS
+                self.endS = endS
             }
         }
         public var warmupS: Double
@@ -226,6 +270,14 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case stages
             case pauses
         }
+
+        public init(warmupS: Double, plannedS: Double, states: [StateChange], stages: [Window], pauses: [Window]) {
+            self.warmupS = warmupS
+            self.plannedS = plannedS
+            self.states = states
+            self.stages = stages
+            self.pauses = pauses
+        }
     }
 
     /// Latency statistics in milliseconds.
@@ -236,6 +288,14 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         public var max: Double
         /// `"p50"`, `"p99.9"`, … → milliseconds.
         public var percentiles: [String: Double]
+
+        public init(count: UInt64, min: Double, mean: Double, max: Double, percentiles: [String: Double]) {
+            self.count = count
+            self.min = min
+            self.mean = mean
+            self.max = max
+            self.percentiles = percentiles
+        }
     }
 
     public struct ErrorsByClass: Sendable, Codable, Equatable {
@@ -244,6 +304,14 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         public var reset: Int
         public var status: Int
         public var expectation: Int
+
+        public init(connect: Int, timeout: Int, reset: Int, status: Int, expectation: Int) {
+            self.connect = connect
+            self.timeout = timeout
+            self.reset = reset
+            self.status = status
+            self.expectation = expectation
+        }
     }
 
     /// Counters and latency of one window or slice.
@@ -274,6 +342,20 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case latency
             case serviceTime = "service_time"
         }
+
+        public init(requests: Int, throughput: Double, errors: Int, errorRate: Double, errorsByClass: ErrorsByClass, statusClasses: [String: Int], dropped: Int, bytesIn: Int, bytesOut: Int, latency: Latency, serviceTime: Latency) {
+            self.requests = requests
+            self.throughput = throughput
+            self.errors = errors
+            self.errorRate = errorRate
+            self.errorsByClass = errorsByClass
+            self.statusClasses = statusClasses
+            self.dropped = dropped
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.latency = latency
+            self.serviceTime = serviceTime
+        }
     }
 
     public struct Summary: Sendable, Codable, Equatable {
@@ -298,6 +380,18 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case latency
             case serviceTime = "service_time"
             case sendLag = "send_lag"
+        }
+
+        public init(measuredS: Double, requests: Int, throughput: Double, errors: Int, errorRate: Double, dropped: Int, latency: Latency, serviceTime: Latency, sendLag: Latency? = nil) {
+            self.measuredS = measuredS
+            self.requests = requests
+            self.throughput = throughput
+            self.errors = errors
+            self.errorRate = errorRate
+            self.dropped = dropped
+            self.latency = latency
+            self.serviceTime = serviceTime
+            self.sendLag = sendLag
         }
     }
 
@@ -325,11 +419,29 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case latency
             case serviceTime = "service_time"
         }
+
+        public init(t: Int, requests: Int, throughput: Double, errors: ErrorsByClass, dropped: Int, inFlight: Int, bytesIn: Int, bytesOut: Int, latency: Latency, serviceTime: Latency) {
+            self.t = t
+            self.requests = requests
+            self.throughput = throughput
+            self.errors = errors
+            self.dropped = dropped
+            self.inFlight = inFlight
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.latency = latency
+            self.serviceTime = serviceTime
+        }
     }
 
     public struct Named: Sendable, Codable, Equatable {
         public var name: String
         public var stats: Window
+
+        public init(name: String, stats: Window) {
+            self.name = name
+            self.stats = stats
+        }
     }
 
     public struct Metrics: Sendable, Codable, Equatable {
@@ -343,6 +455,13 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case perRequest = "per_request"
             case perStage = "per_stage"
             case perSecond = "per_second"
+        }
+
+        public init(overall: Window, perRequest: [Named], perStage: [Named], perSecond: [Second]) {
+            self.overall = overall
+            self.perRequest = perRequest
+            self.perStage = perStage
+            self.perSecond = perSecond
         }
     }
 
@@ -364,6 +483,16 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case evidence
             case abort
         }
+
+        public init(criterion: String, passed: Bool, measured: Double? = nil, measuredText: String, limit: String, evidence: String, abort: Bool) {
+            self.criterion = criterion
+            self.passed = passed
+            self.measured = measured
+            self.measuredText = measuredText
+            self.limit = limit
+            self.evidence = evidence
+            self.abort = abort
+        }
     }
 
     public struct VerdictInfo: Sendable, Codable, Equatable {
@@ -376,6 +505,12 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case criteriaPassed = "criteria_passed"
             case failed
             case exitCode = "exit_code"
+        }
+
+        public init(criteriaPassed: Bool, failed: [String], exitCode: Int32) {
+            self.criteriaPassed = criteriaPassed
+            self.failed = failed
+            self.exitCode = exitCode
         }
     }
 
@@ -402,6 +537,31 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         case comparison
         case issues
         case recommendations
+    }
+
+    public init(schemaVersion: Int, testId: String, status: String, stopReason: String? = nil, startedAt: Date, endedAt: Date, target: String, tags: [String: String], scenario: RedactedScenario, environment: EnvironmentInfo, timeline: Timeline, summary: Summary, metrics: Metrics, successCriteria: [Criterion], verdict: VerdictInfo, histograms: [EncodedHistogram], monitoring: [SourceSeries], targetMetrics: [String: [Double?]]? = nil, warnings: [String], comparison: Comparison? = nil, issues: [RunIssue], recommendations: [String]) {
+        self.schemaVersion = schemaVersion
+        self.testId = testId
+        self.status = status
+        self.stopReason = stopReason
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.target = target
+        self.tags = tags
+        self.scenario = scenario
+        self.environment = environment
+        self.timeline = timeline
+        self.summary = summary
+        self.metrics = metrics
+        self.successCriteria = successCriteria
+        self.verdict = verdict
+        self.histograms = histograms
+        self.monitoring = monitoring
+        self.targetMetrics = targetMetrics
+        self.warnings = warnings
+        self.comparison = comparison
+        self.issues = issues
+        self.recommendations = recommendations
     }
 }
 
