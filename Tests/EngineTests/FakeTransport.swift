@@ -103,6 +103,10 @@ final class FakeSocket: WorkerSocket {
     var inbound: [[UInt8]] = []
     /// The server closed its end (after what is in `inbound`).
     var peerClosed = false
+    /// The most a write takes at once (nil: everything); 0 makes writes block.
+    var writeLimit: Int?
+    /// Bytes of a request written so far, until its head ends.
+    private(set) var partial: [UInt8] = []
     private(set) var isClosed = false
 
     init(transport: FakeTransport, index: Int, token: UInt64, failsConnect: Bool) {
@@ -125,9 +129,16 @@ final class FakeSocket: WorkerSocket {
 
     func write(_ bytes: UnsafeRawBufferPointer) -> Transport.WriteResult {
         guard !isClosed, !peerClosed else { return .failed }
-        requests.append(transport.clock.now())
-        transport.requestWritten(on: self)
-        return .wrote(bytes.count)
+        let n = min(bytes.count, writeLimit ?? bytes.count)
+        if n == 0 { return .wouldBlock(wantsRead: false) }
+        partial += bytes.prefix(n)
+        // The test requests are GETs: a request is whole when its head is.
+        if partial.suffix(4).elementsEqual("\r\n\r\n".utf8) {
+            partial = []
+            requests.append(transport.clock.now())
+            transport.requestWritten(on: self)
+        }
+        return .wrote(n)
     }
 
     func close() { isClosed = true }

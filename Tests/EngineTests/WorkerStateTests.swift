@@ -159,6 +159,31 @@ import Testing
         #expect(rig.finishedAt == .seconds(1))
     }
 
+    @Test func whatTheSocketDoesNotTakeIsSentWhenItIsWritable() throws {
+        let rig = WorkerRig(level: 10, seconds: 0.1, connections: 1)
+        rig.start()
+        let socket = try #require(rig.transport.sockets.first)
+        socket.writeLimit = 10
+        rig.clock.advance(to: ms(50))
+        // Ten bytes went out; the rest waits for the socket to become writable.
+        #expect(socket.partial.count == 10)
+        #expect(socket.requests.isEmpty)
+        #expect(socket.interest == [.readable, .writable])
+
+        socket.writeLimit = 0
+        rig.transport.deliver(socket.token, .writable)
+        #expect(socket.partial.count == 10)
+        socket.writeLimit = nil
+        rig.transport.deliver(socket.token, .writable)
+        #expect(socket.requests == [ms(50)])
+        #expect(socket.interest == .readable)
+
+        rig.clock.advance(to: .seconds(1))
+        #expect(rig.counters.requests == 1)
+        #expect(rig.counters.responses(withStatus: 200) == 1)
+        #expect(rig.counters.bytesOut > 10)
+    }
+
     // MARK: - Closed model
 
     @Test func aUserThinksBetweenAResponseAndItsNextRequest() {
