@@ -64,13 +64,13 @@ public final class LoadGenerator: Sendable {
         let isIPLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
         let schedule = ArrivalSchedule(load)
         let workerCount = load.model == .open ? max(1, min(threads, load.connections)) : threads
+        let target = SocketTarget(address: address, tls: tlsContext, serverHostname: isIPLiteral ? nil : endpoint.host,
+                                  verifyHost: endpoint.insecure ? nil : endpoint.host, verifyHostIsIP: isIPLiteral)
         let config = WorkerConfig(
             model: load.model, schedule: schedule,
             requests: scenario.requests.map { PreparedRequest($0, endpoint: endpoint, keepalive: load.keepalive) },
             mix: RequestMix(weights: scenario.requests.map(\.weight)),
-            address: address, tls: tlsContext, serverHostname: isIPLiteral ? nil : endpoint.host,
-            verifyHost: endpoint.insecure ? nil : endpoint.host, verifyHostIsIP: isIPLiteral,
-            timeout: max(1_000_000, load.timeout.nanoseconds), think: max(0, load.think.nanoseconds),
+            timeout: max(.milliseconds(1), Nanos(load.timeout)), think: max(.zero, Nanos(load.think)),
             keepalive: load.keepalive, workerCount: workerCount, layout: layout)
 
         var reactors: [Reactor] = []
@@ -80,7 +80,7 @@ public final class LoadGenerator: Sendable {
             throw StressError(.internalError, "cannot start the load engine: \(error)")
         }
         let workers = (0..<workerCount).map { i in
-            LoopWorker(index: i, reactor: reactors[i], config: config, clock: clock,
+            LoopWorker(index: i, reactor: reactors[i], target: target, config: config, clock: clock,
                        connections: Self.share(of: load.connections, part: i, parts: workerCount),
                        maxOutstanding: Self.share(of: load.maxInFlight, part: i, parts: workerCount))
         }

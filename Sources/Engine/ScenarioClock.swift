@@ -1,7 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// The scenario clock: nanoseconds since load start, paused time excluded (SPEC §5).
+/// The scenario clock: nanoseconds since load start, paused time excluded (README: "What is
+/// measured").
 ///
 /// Read by every event loop on the hot path (lock-free: two atomic loads and the monotonic
 /// clock); written only by run control (start, pause, resume), which serialize on a lock.

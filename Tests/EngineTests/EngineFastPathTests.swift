@@ -14,7 +14,7 @@ import Glibc
 struct EngineFastPathTests {
     @Test(arguments: [(Int64(200_000_000), Int64(20_000_000)), (5_000_000_000, 100_000_000), (2_000_000, 1_000_000)])
     func timeoutsAreSweptAtATenthOfTheTimeout(timeout: Int64, interval: Int64) {
-        #expect(LoopWorker.sweepInterval(timeout: timeout) == interval)
+        #expect(LoopWorker.sweepInterval(timeout: Nanos(timeout)) == Nanos(interval))
     }
 
     @Test func theDescriptorLimitIsRaisedToFitTheConnections() throws {

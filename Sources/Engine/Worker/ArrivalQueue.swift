@@ -2,8 +2,8 @@
 /// its latency clock started.
 struct Arrival: Sendable {
     var request: Int
-    /// Scenario-clock nanoseconds.
-    var scheduledAt: Int64
+    /// Scenario clock.
+    var scheduledAt: Nanos
 }
 
 /// A FIFO of arrivals waiting for a connection, without per-element allocation.

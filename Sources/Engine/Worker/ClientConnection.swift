@@ -1,10 +1,11 @@
 import CLoadIO
 
 /// One HTTP/1.1 connection slot of a worker: the socket it currently has (a slot outlives its
-/// sockets — it reconnects), the request on it, and its response parser.
+/// sockets — it reconnects), the request on it, and its response parser. In the closed model the
+/// slot is also a virtual user.
 ///
-/// Confined to its worker's reactor thread.
-final class ClientConnection {
+/// Confined to its worker's loop thread.
+final class ClientConnection<Socket: WorkerSocket> {
     enum State {
         /// No socket; connects on demand.
         case disconnected
@@ -18,10 +19,20 @@ final class ClientConnection {
         case backoff
     }
 
+    /// Closed model: what the virtual user on this slot does.
+    enum User {
+        /// Not part of the current user count.
+        case inactive
+        /// Sends, waits for the response, thinks, sends again.
+        case active
+        /// Active, but waits for the scenario clock to resume before its next request.
+        case parked
+    }
+
     /// A request written on this connection, awaiting its response.
     struct InFlight {
         var arrival: Arrival
-        var sentAt: Int64
+        var sentAt: Nanos
         var bytesOut: Int
         /// Already retried once after an idle connection closed under it.
         var retried: Bool
@@ -29,18 +40,18 @@ final class ClientConnection {
         /// closed it as idle just as we wrote, so an unanswered request on it is retried once.
         var reused: Bool
         /// When it times out (scenario clock; the worker's sweep checks it).
-        var deadline: Int64
+        var deadline: Nanos
     }
 
     let slot: Int
     var state = State.disconnected
     /// The socket (and TLS session) while there is one.
-    var transport: Transport?
+    var socket: Socket?
     /// TCP is connected; with TLS the handshake may still be going.
     var tcpConnected = false
-    /// What epoll watches the socket for.
+    /// What the socket's events are watched for.
     var interest: Reactor.Readiness = []
-    /// Tells a socket's late events from the current one's; part of its epoll token.
+    /// Tells a socket's late events from the current one's; part of its event token.
     private(set) var generation: UInt32 = 0
     // Only ever touched from the owning loop, one access at a time: no dynamic exclusivity checks.
     @exclusivity(unchecked) var parser = HTTPResponseParser()
@@ -52,17 +63,16 @@ final class ClientConnection {
     var readWantsWrite = false
     var requestsOnChannel = 0
     /// When the connection last became free (scenario clock).
-    var idleSince: Int64 = 0
+    var idleSince = Nanos.zero
     /// A request to send as soon as the connection is ready: a retry, or one that found no socket.
     var pending: (arrival: Arrival, sentBefore: Bool)?
     /// Called when the current connect attempt ends, either way (pre-connect waits on it).
     var attempt: (() -> Void)?
     /// When the current connect attempt began (scenario clock), for connect errors and timeouts.
-    var connectStartedAt: Int64 = 0
+    var connectStartedAt = Nanos.zero
 
-    // Closed model: this connection is a virtual user.
-    var active = false
-    var parked = false
+    /// Closed model: the virtual user on this slot, and its think time under way.
+    var userState = User.inactive
     var thinkTask: ReactorTimer?
 
     /// The TLS session to resume on the next connection (https).
@@ -76,12 +86,12 @@ final class ClientConnection {
 
     deinit {
         // The TLS session refers to `tlsResume`: it goes first.
-        transport?.close()
+        socket?.close()
         cload_tls_resume_clear(tlsResume)
         tlsResume.deallocate()
     }
 
-    /// The epoll token of the current socket: the slot and the generation.
+    /// The event token of the current socket: the slot and the generation.
     var token: UInt64 { UInt64(slot) | UInt64(generation) << 32 }
 
     /// The slot a token names (its generation is checked by comparing whole tokens).
@@ -89,14 +99,17 @@ final class ClientConnection {
 
     var hasOutbound: Bool { outboundOffset < outbound.count }
 
+    /// Closed model: the user counts towards the current level (thinking, sending or parked).
+    var isActiveUser: Bool { userState != .inactive }
+
     /// A new socket is coming: late events of the old one are ignored from now on.
     func nextGeneration() { generation &+= 1 }
 
     /// Closes the socket, if any; the slot is then disconnected.
     func disconnect() {
         generation &+= 1
-        transport?.close()
-        transport = nil
+        socket?.close()
+        socket = nil
         tcpConnected = false
         interest = []
         outbound.removeAll(keepingCapacity: true)
