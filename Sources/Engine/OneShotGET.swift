@@ -83,14 +83,16 @@ enum OneShotGET {
             // machine still reports what happened), the caller stops waiting for it; the thread
             // ends when the resolver returns.
             let resolverTimer = Exchange.isIPLiteral(endpoint.host) ? nil : Task {
-                try? await Task.sleep(until: deadline + .milliseconds(500), clock: .continuous)
+                // Cancelled: the exchange ended and answered.
+                do { try await Task.sleep(until: deadline + .milliseconds(500), clock: .continuous) } catch { return }
                 once.withLock { $0.take() }?.resume(returning: .failure(.timedOut))
             }
             let exchange = Exchange(endpoint: endpoint, tls: tls, request: request, deadline: deadline, body: body, maxBytes: maxBytes)
             Thread.detachNewThread {
                 let result = exchange.run()
+                let waiting = once.withLock { $0.take() }
                 resolverTimer?.cancel()
-                once.withLock { $0.take() }?.resume(returning: result)
+                waiting?.resume(returning: result)
             }
         }
     }

@@ -28,7 +28,8 @@ import Testing
 
         var insecure = verified
         insecure.insecure = true
-        #expect(await ReadinessProbe(endpoint: insecure, path: "/health").attempt() == .ready(status: 200))
+        let health = await ReadinessProbe(endpoint: insecure, path: "/health").attempt()
+        #expect(health == .ready(status: 200), "\(health)")
         #expect(await ReadinessProbe(endpoint: insecure, path: "/nope").attempt() == .status(404))
 
         try await withCAFile { path in
