@@ -99,9 +99,9 @@ enum OneShotGET {
 }
 
 /// One exchange's blocking steps, on its own thread.
-private struct Exchange: @unchecked Sendable {
+private struct Exchange: Sendable {
     let endpoint: Endpoint
-    /// Shared read-only by the probe's or scraper's exchanges; OpenSSL contexts are thread-safe.
+    /// Shared by the probe's or scraper's exchanges, read-only: OpenSSL contexts are thread-safe.
     let tls: TLSClientContext?
     let request: [UInt8]
     let deadline: ContinuousClock.Instant

@@ -1,8 +1,9 @@
 import Core
 
-/// Fetches a target's Prometheus metrics page (SPEC §3 `target.metrics`): one GET on a fresh,
-/// short connection per scrape, the whole body read whatever its framing (Content-Length,
-/// chunked, or until the close).
+/// Fetches a target's Prometheus metrics page (`target.metrics` in the README's "Scenario
+/// file"): one GET on a fresh, short connection per scrape (`OneShotGET`: the load's transport
+/// and TLS settings), the whole body read whatever its framing (Content-Length, chunked, or until
+/// the close).
 ///
 /// Parsing and rates are the Metrics module's (`PrometheusParser`, `PromRateTracker`); the run
 /// decides when to scrape.

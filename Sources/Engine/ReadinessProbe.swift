@@ -1,7 +1,7 @@
 import Core
 
 /// Waits until a target answers `GET path` with a 2xx: one short connection per attempt, every
-/// `interval`, until `timeout` (SPEC §3 `target.ready`).
+/// `interval`, until `timeout` (`target.ready` in the README's "Scenario file").
 public struct ReadinessProbe: Sendable {
     /// The outcome of one attempt.
     public enum Attempt: Sendable, Hashable, CustomStringConvertible {
