@@ -16,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -43,16 +42,16 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // epoll with nanosecond timeouts, eventfd and OpenSSL (Debian: libssl-dev) for the load
-        // engine's reactor: the same TLS library as wrk and nginx, on the socket itself.
+        // engine's reactor: the same TLS library as wrk and nginx, on the socket itself. The only
+        // TLS library in the build: probes, scrapes and the demo target's https use it too.
         .target(name: "CLoadIO", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        // Engine: the load generator (its own epoll reactor), demo target, target process
-        // supervisor; SwiftNIO for the demo target, probes and scrapes.
+        // Engine: the load generator (its own epoll reactor and TLS), the probes and scrapes on the
+        // same transport, the demo target (SwiftNIO, with TLS on OpenSSL), the target process supervisor.
         .target(name: "Engine", dependencies: [
             "Core", "Metrics", "CLoadIO",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).
         .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Analysis", "Reports", "Engine"]),

@@ -2,7 +2,6 @@ import Core
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOSSL
 import Synchronization
 
 /// The embedded demo target (SPEC §4): a small HTTP/1.1 JSON service with knobs for latency,
@@ -12,7 +11,8 @@ import Synchronization
 /// `GET /metrics` (Prometheus text: requests by route and status, orders); anything else is 404.
 /// Answers are delayed on the event loop, never by sleeping.
 public final class DemoServer: Sendable {
-    /// A certificate and key (PEM) to serve https with.
+    /// A certificate (then its chain, if any) and a private key, PEM, to serve https with (on the
+    /// system's OpenSSL, as the load's client side).
     public struct TLSIdentity: Sendable, Hashable {
         public var certificatePEM: String
         public var privateKeyPEM: String
@@ -40,13 +40,7 @@ public final class DemoServer: Sendable {
     /// Starts a server on `host:port` (port 0 picks a free one).
     public static func start(options: DemoTargetOptions, host: String = "127.0.0.1", port: Int = 0, threads: Int = 1,
                              tls: TLSIdentity? = nil) async throws -> DemoServer {
-        let sslContext: NIOSSLContext? = try tls.map { tls in
-            let certificates = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8))
-            let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
-            let configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
-            return try NIOSSLContext(configuration: configuration)
-        }
+        let tlsContext = try tls.map { identity throws(StressError) in try DemoTLSContext(identity) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let behavior = DemoBehavior(options: options, startedAt: NIODeadline.now())
         let bootstrap = ServerBootstrap(group: group)
@@ -55,8 +49,8 @@ public final class DemoServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 do {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(DemoTLSHandler(context: tlsContext))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(DemoHandler(behavior: behavior))

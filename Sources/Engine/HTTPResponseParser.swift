@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// An incremental HTTP/1.1 response parser for the load generator's hot path: status line,
 /// headers (`Content-Length`, `Transfer-Encoding: chunked`, `Connection`), and the body —
@@ -67,19 +66,10 @@ struct HTTPResponseParser {
         bytesReceived = 0
     }
 
-    /// Consumes `buffer`; reports a complete response as soon as its last byte is read.
-    ///
-    /// Parses in place over the buffer's bytes: nothing is allocated unless a line spans two
-    /// reads or the body is captured.
-    mutating func feed(_ buffer: inout ByteBuffer) -> Outcome {
-        bytesReceived += buffer.readableBytes
-        var consumed = 0
-        let outcome = buffer.withUnsafeReadableBytes { raw in feed(raw, consumed: &consumed) }
-        buffer.moveReaderIndex(forwardBy: consumed)
-        return outcome
-    }
-
     /// Consumes bytes just read; reports a complete response as soon as its last byte is read.
+    ///
+    /// Parses in place over the bytes: nothing is allocated unless a line spans two reads or the
+    /// body is captured.
     @inline(__always)
     mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         bytesReceived += bytes.count

@@ -1,10 +1,7 @@
 import Core
-import NIOCore
-import NIOPosix
-import NIOSSL
 
 /// Waits until a target answers `GET path` with a 2xx: one short connection per attempt, every
-/// `interval`, until `timeout` (SPEC §3 `target.ready`).
+/// `interval`, until `timeout` (`target.ready` in the README's "Scenario file").
 public struct ReadinessProbe: Sendable {
     /// The outcome of one attempt.
     public enum Attempt: Sendable, Hashable, CustomStringConvertible {
@@ -42,22 +39,24 @@ public struct ReadinessProbe: Sendable {
     ///
     /// - Parameter process: the launched target, if any: its exit before it is ready fails at once.
     /// - Throws: `StressError(.targetNotReady)` on timeout (with the last attempt's outcome) or
-    ///   when the process exits first (with its status and log file).
+    ///   when the process exits first (with its status and log file); at once, the error the load
+    ///   would throw when TLS cannot be set up (`.invalidInput` for an unreadable CA file).
     public func wait(for process: TargetProcess? = nil) async throws {
-        let start = NIODeadline.now()
-        let deadline = start + .nanoseconds(timeout.nanoseconds)
+        let deadline = ContinuousClock.now + timeout
+        // Made once for all the attempts (it loads the trust roots), as the load makes it.
+        let tls = endpoint.tls ? try TLSClientContext(insecure: endpoint.insecure, caFile: endpoint.caFile) : nil
         var last = Attempt.failed("no attempt made")
         while true {
             try Task.checkCancellation()
             if let process, let status = process.exitStatus { throw Self.exited(process, status: status) }
-            let remaining = deadline - .now()
+            let remaining = deadline - .now
             if remaining <= .zero { break }
-            last = try await cancellableAttempt(timeout: min(remaining, .seconds(2)))
+            last = try await cancellableAttempt(timeout: min(remaining, .seconds(2)), tls: tls)
             if case .ready = last { return }
             if let process, let status = process.exitStatus { throw Self.exited(process, status: status) }
-            let pause = min(deadline - .now(), .nanoseconds(interval.nanoseconds))
+            let pause = min(deadline - .now, interval)
             if pause <= .zero { break }
-            try await Task.sleep(nanoseconds: UInt64(pause.nanoseconds))
+            try await Task.sleep(for: pause)
         }
         throw StressError(
             .targetNotReady,
@@ -73,7 +72,7 @@ public struct ReadinessProbe: Sendable {
 
     /// `attempt`, but a cancelled task (a stop during the readiness wait) stops waiting for it at
     /// once: the attempt ends on its own within its timeout.
-    private func cancellableAttempt(timeout: TimeAmount) async throws -> Attempt {
+    private func cancellableAttempt(timeout: Duration, tls: TLSClientContext?) async throws -> Attempt {
         let once = LockedBox<CheckedContinuation<Attempt?, Never>?>(nil)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Attempt?, Never>) in
@@ -81,7 +80,7 @@ public struct ReadinessProbe: Sendable {
                 // Cancelled before the continuation was kept: the handler found nothing to resume.
                 if Task.isCancelled { once.withLock { $0.take() }?.resume(returning: nil) }
                 Task {
-                    let outcome = await attempt(timeout: timeout)
+                    let outcome = await attempt(timeout: timeout, tls: tls)
                     once.withLock { $0.take() }?.resume(returning: outcome)
                 }
             }
@@ -92,81 +91,20 @@ public struct ReadinessProbe: Sendable {
         return result
     }
 
-    /// One GET on a fresh connection.
-    public func attempt(timeout: TimeAmount = .seconds(2)) async -> Attempt {
-        let tls: NIOSSLContext?
-        do { tls = try OneShotGET.tlsContext(for: endpoint) } catch { return .failed("TLS setup failed: \(error)") }
-        do {
-            let status = try await OneShotGET.run(endpoint: endpoint, path: path, tls: tls, timeout: timeout) { StatusLineHandler(promise: $0) }
-            return (200..<300).contains(status) ? .ready(status: status) : .status(status)
-        } catch {
-            return .failed(Self.describe(error))
+    /// One GET on a fresh connection, read up to the end of the response's head.
+    public func attempt(timeout: Duration = .seconds(2)) async -> Attempt {
+        switch OneShotGET.tlsContext(for: endpoint) {
+        case .success(let tls): await attempt(timeout: timeout, tls: tls)
+        case .failure(let failure): .failed(failure.description)
         }
     }
 
-    /// A short reason for a failed attempt: "connection refused", "timed out", …
-    static func describe(_ error: Error) -> String {
-        if error is ProbeTimeout { return "timed out" }
-        if let error = error as? NIOConnectionError {
-            if let first = error.connectionErrors.first { return describe(first.error) }
-            if error.dnsAError != nil || error.dnsAAAAError != nil { return "cannot resolve \(error.host)" }
-            return "cannot connect"
+    private func attempt(timeout: Duration, tls: TLSClientContext?) async -> Attempt {
+        switch await OneShotGET.run(endpoint: endpoint, path: path, tls: tls, timeout: timeout) {
+        case .success(let response):
+            return (200..<300).contains(response.status) ? .ready(status: response.status) : .status(response.status)
+        case .failure(let failure):
+            return .failed(failure.description)
         }
-        if let error = error as? IOError {
-            switch error.errnoCode {
-            case ECONNREFUSED: return "connection refused"
-            case ECONNRESET: return "connection reset"
-            case ETIMEDOUT: return "connect timed out"
-            case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
-            default: return String(cString: strerror(error.errnoCode))
-            }
-        }
-        if let error = error as? ChannelError {
-            switch error {
-            case .connectTimeout: return "connect timed out"
-            case .eof, .ioOnClosedChannel, .alreadyClosed: return "connection closed before a response"
-            default: return "\(error)"
-            }
-        }
-        return "\(error)"
-    }
-}
-
-struct ProbeTimeout: Error {}
-
-/// Reads a response's status line and fulfils the promise with the status.
-private final class StatusLineHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    private let promise: EventLoopPromise<Int>
-    private var bytes: [UInt8] = []
-
-    init(promise: EventLoopPromise<Int>) { self.promise = promise }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        if let chunk = buffer.readBytes(length: buffer.readableBytes) { bytes.append(contentsOf: chunk) }
-        guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
-            if bytes.count > 8192 { promise.fail(ChannelError.eof) }
-            return
-        }
-        // HTTP/1.1 200 OK
-        let line = bytes[..<end]
-        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2)
-        if parts.count >= 2, parts[0].starts(with: Array("HTTP/".utf8)), let status = Int(String(decoding: parts[1], as: UTF8.self)) {
-            promise.succeed(status)
-        } else {
-            promise.fail(ChannelError.eof)
-        }
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.eof)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        promise.fail(error)
-        context.close(promise: nil)
     }
 }

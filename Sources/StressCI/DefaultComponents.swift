@@ -67,7 +67,8 @@ final class StartedTarget: TargetSession {
             // A launched target is always waited for: on `ready`, or a 2xx on `/` within 30 s.
             if let ready = target.ready ?? (process != nil ? ReadySpec() : nil) {
                 do {
-                    try await ReadinessProbe(url: url, ready: ready, insecure: target.insecure).wait(for: process)
+                    // The load's own endpoint: the probe trusts what the load trusts.
+                    try await ReadinessProbe(endpoint: endpoint, path: ready.path, timeout: ready.timeout).wait(for: process)
                 } catch {
                     _ = await process?.stop()
                     throw error

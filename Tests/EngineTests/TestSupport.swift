@@ -35,13 +35,24 @@ final class SecondsBox: @unchecked Sendable {
     var all: [SecondStats] { lock.lock(); defer { lock.unlock() }; return items }
 }
 
-/// A port nothing listens on: bound, then closed.
+/// A port nothing listens on, so a connect to it is refused: bound on 127.0.0.1 and kept bound,
+/// never listening, for the rest of the test process. Closing it instead would let another
+/// test's server (tests run in parallel) take the port meanwhile.
 func closedPort() async throws -> Int {
-    let group = MultiThreadedEventLoopGroup.singleton
-    let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close().get()
-    return port
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EMFILE) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else {
+        close(fd)
+        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE)
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// A deliberately minimal HTTP server for framings the demo target does not produce.
