@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The embedded demo target (SPEC §4): a small HTTP/1.1 JSON service with knobs for latency,
+/// The embedded demo target (README, *Scenario file*: the embedded target): a small HTTP/1.1 JSON service with knobs for latency,
 /// jitter, errors and periodic stalls, so tests and demos can shape what the load meets.
 ///
 /// Routes: `GET /` (about the service), `GET /health`, `GET /products/N`, `POST /checkout`,

@@ -3,7 +3,7 @@ import Foundation
 import Metrics
 import NIOCore
 
-/// Drives a scenario's load at an endpoint over HTTP/1.1 and measures it (SPEC §5).
+/// Drives a scenario's load at an endpoint over HTTP/1.1 and measures it (README, *What is measured*).
 ///
 /// One `Reactor` thread per `threads`; each runs a worker with its share of the arrivals (open
 /// model) or users (closed model), its connections and its own `MetricsRecorder`, so the hot
