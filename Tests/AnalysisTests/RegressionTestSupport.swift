@@ -1,11 +1,12 @@
 import Foundation
 @testable import Analysis
+import Core
 
 /// Seeded standard normal draws (Box–Muller) for the regression and change-point tests.
 struct NormalDraws {
-    var generator: SeededGenerator
+    var generator: SplitMix64
 
-    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     mutating func next() -> Double {
         let u1 = (Double(generator.next() >> 11) + 0.5) / Double(1 << 53)

@@ -1,5 +1,6 @@
 import Foundation
 import StressCI
+import TestSupport
 import Testing
 import Reports
 import Results

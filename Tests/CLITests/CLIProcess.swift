@@ -1,6 +1,7 @@
 import Foundation
 import StressCI
 import Synchronization
+import TestSupport
 import Testing
 import Core
 import Reports

@@ -173,7 +173,7 @@ import Testing
     /// Random text and mutations of valid criteria: the parser answers (value or error), never
     /// crashes, and error offsets stay inside the text.
     @Test func neverCrashesOnRandomInput() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("p95(latency){}=,<>!%/sm.:0123456789 _-\"xé\u{301}\n\tduringforthroughputerror_rateprom")
         let valid = Self.badCases.map(\.text) + ["p95(latency) < 250ms during peak for 10s", "errors{status=5xx,request=\"a b\"} < 10"]
         var parsed = 0

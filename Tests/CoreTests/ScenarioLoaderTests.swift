@@ -160,7 +160,7 @@ import Testing
 
         #expect(s.requests.map(\.name) == ["POST /checkout", "GET /search"])
         #expect(s.requests[0].method == "POST")
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let body = try #require(s.requests[0].body?.render(using: &rng))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
         #expect((1...5).contains(json["sku"] as? Int ?? 0))

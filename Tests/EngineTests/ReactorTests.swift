@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+import Core
 
 /// The load engine's event loop: timers, tasks from other threads, shutdown.
 @Suite struct ReactorTests {

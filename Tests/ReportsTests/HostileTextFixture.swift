@@ -1,6 +1,7 @@
 import Analysis
 import CLibXML2
 import Foundation
+import TestSupport
 @testable import Core
 @testable import Reports
 import Results
@@ -110,7 +111,7 @@ struct ParsedHTML {
 
 /// `html` parsed by libxml2's HTML parser, or nil when it cannot be parsed at all.
 func parseHTML(_ html: String) -> ParsedHTML? {
-    _ = libxml2Initialized
+    _ = libxml2Ready
     let bytes = Array(html.utf8)
     let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
     let parsed = bytes.withUnsafeBufferPointer { buffer in

@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import TestSupport
 @testable import Core
 @testable import Reports
 import Results
@@ -31,7 +32,7 @@ struct ParsedElement {
 
 /// `document` parsed by libxml2 (no network, no entity expansion), or nil when it is not well-formed.
 func parseXML(_ document: Data) -> ParsedElement? {
-    _ = libxml2Initialized
+    _ = libxml2Ready
     let parsed = document.withUnsafeBytes { bytes in
         xmlReadMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), "junit.xml", nil, Int32(XML_PARSE_NONET.rawValue))
     }

@@ -2,6 +2,7 @@ import Analysis
 @testable import Core
 import Foundation
 @testable import Reports
+import TestSupport
 import Testing
 import Results
 

@@ -1,6 +1,7 @@
 import Foundation
 import Reports
 import Results
+import TestSupport
 import Testing
 
 /// `JSONSchemaValidator`: each supported keyword with a passing and a failing instance.

@@ -1,3 +1,5 @@
+import Core
+
 /// E-Divisive change-point detection (Matteson & James 2014, α = 1) over a metric's history,
 /// as `trend` uses it (README, *Results store and baselines*: the method).
 ///
@@ -10,7 +12,7 @@
 /// gives p < `significance`; repeat until a split fails or `maximumChangePoints` is reached.
 /// Then changes whose relative mean change is below `minimumRelativeChange` are pruned, the
 /// smallest first, merging the segments around them. Deterministic: the permutations come from
-/// a `SeededGenerator` seeded with `seed`.
+/// a `SplitMix64` seeded with `seed`.
 public struct EDivisive: Sendable, Hashable {
     /// Permutations per significance test.
     public var permutations: Int
@@ -45,7 +47,7 @@ public struct EDivisive: Sendable, Hashable {
         // sums of distances stay finite however large the values (|a − b| of ±1e308 is infinite).
         let scale = series.map(abs).max() ?? 0
         let scaled = scale > 0 ? series.map { $0 / scale } : series
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var accepted: [(index: Int, pValue: Double)] = []
         // Segments as half-open ranges, each with its best split cached.
         var segments: [(range: Range<Int>, best: (index: Int, q: Double)?)] = [
@@ -99,7 +101,7 @@ public struct EDivisive: Sendable, Hashable {
         return best
     }
 
-    private func permutationPValue(_ values: [Double], observed: Double, generator: inout SeededGenerator) -> Double {
+    private func permutationPValue(_ values: [Double], observed: Double, generator: inout SplitMix64) -> Double {
         var shuffled = values
         var atLeast = 0
         // A relative epsilon keeps float noise in the incremental sums from counting ties as smaller.

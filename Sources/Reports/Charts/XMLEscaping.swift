@@ -7,6 +7,12 @@
 /// Every string that came from the scenario or the target (stage and request names, run ids)
 /// goes through here before it reaches an SVG.
 func escapeXML(_ text: String) -> String {
+    escapeMarkup(text, apostrophe: "&apos;")
+}
+
+/// The escaping XML and HTML share; only the apostrophe's reference differs (`&apos;` for XML,
+/// `&#39;` for HTML, which older HTML readers know).
+func escapeMarkup(_ text: String, apostrophe: String) -> String {
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
         switch scalar {
@@ -14,7 +20,7 @@ func escapeXML(_ text: String) -> String {
         case "<": out.append(contentsOf: "&lt;".unicodeScalars)
         case ">": out.append(contentsOf: "&gt;".unicodeScalars)
         case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-        case "'": out.append(contentsOf: "&apos;".unicodeScalars)
+        case "'": out.append(contentsOf: apostrophe.unicodeScalars)
         case "\t", "\n", "\r": out.append(scalar)
         case _ where UnicodeControl.isControl(scalar) || UnicodeControl.isNonCharacter(scalar): out.append("\u{FFFD}")
         default: out.append(scalar)

@@ -16,19 +16,6 @@ struct ScalarHTMLContentType: MustacheContentType {
     /// `& < > " '` become character references; control characters (C0 but tab, line feed and
     /// carriage return; DEL; C1) and the non-characters U+FFFE and U+FFFF become U+FFFD.
     static func escape(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
-            case "\t", "\n", "\r": out.append(scalar)
-            case _ where UnicodeControl.isControl(scalar) || UnicodeControl.isNonCharacter(scalar): out.append("\u{FFFD}")
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        escapeMarkup(text, apostrophe: "&#39;")
     }
 }

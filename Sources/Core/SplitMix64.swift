@@ -1,12 +1,17 @@
-/// SplitMix64: a small, fast, seeded random number generator, so every permutation test (and every
-/// simulation in the tests) gives the same answer on every machine and Swift version.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// SplitMix64: the one small, fast, seeded random number generator. The load engine gives each
+/// event loop its own (a reproducible request mix and template values without shared state), the
+/// change-point test draws its permutations from it (the same answer on every machine and Swift
+/// version), and tests seed it.
+@frozen
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    @usableFromInline var state: UInt64
 
     /// A generator whose whole sequence is fixed by `seed`.
+    @inlinable
     public init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -17,7 +22,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniform integer in 0..<bound, without modulo bias (Lemire's multiply-shift with rejection).
     /// 0 for a bound below 2.
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         guard bound > 1 else { return 0 }
         let range = UInt64(bound)
         let threshold = (0 &- range) % range
@@ -28,7 +33,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Shuffles in place with Fisher–Yates, independent of the standard library's shuffle algorithm.
-    mutating func shuffle(_ values: inout [Double]) {
+    public mutating func shuffle(_ values: inout [Double]) {
         guard values.count > 1 else { return }
         for i in stride(from: values.count - 1, to: 0, by: -1) {
             values.swapAt(i, below(i + 1))
