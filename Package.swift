@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Core", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Results: the result model (result.json, issues, comparison), typed and Codable; no I/O.
         .target(name: "Results", dependencies: ["Core", "Metrics"]),
+        // Store: runs and baselines on disk (atomic writes, a lock, checked names), result files read back.
+        .target(name: "Store", dependencies: ["Core", "Results"]),
         // Analysis: criteria, regression statistics, change points, issues; pure.
         .target(name: "Analysis", dependencies: ["Core", "Metrics", "Results"]),
         // libxml2 (Debian: libxml2-dev) for the JUnit writer and XSD validation.
@@ -54,7 +56,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).
-        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Analysis", "Reports", "Engine"]),
+        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Store", "Analysis", "Reports", "Engine"]),
         // The CLI: the only place errors become exit codes.
         .executableTarget(name: "stress-ci", dependencies: [
             "StressCI",
@@ -68,9 +70,9 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Core", "Metrics", "Results"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Core", "Metrics",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "StressCITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Analysis", "Reports", "Engine"]),
+        .testTarget(name: "StressCITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Store", "Analysis", "Reports", "Engine"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core", "Metrics", "Results", "Analysis", "CLibXML2", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Reports", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["StressCI", "Core", "Metrics", "Results", "Store", "Reports", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

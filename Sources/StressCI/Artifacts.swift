@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Reports
 import Results
+import Store
 
 /// The artifacts of a run (README, *Artifacts*): which ones, and writing them.
 public enum ArtifactFormat: String, Sendable, CaseIterable {

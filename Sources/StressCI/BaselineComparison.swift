@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Reports
 import Results
+import Store
 
 /// Compares a run — or the `--repeat K` runs of one build — with a baseline's runs (README, *Results store and baselines*: the method), one
 /// verdict per rule of the scenario's `regression:` section (`RegressionCheck` says which gate the build).

@@ -2,6 +2,7 @@ import Core
 import Engine
 import Reports
 import Results
+import Store
 import Results
 
 // The lower modules' types a caller of the facade needs by name — to load a scenario, read a
@@ -34,6 +35,14 @@ public typealias TextSummary = Reports.TextSummary
 public typealias TerminalText = Reports.TerminalText
 /// GitHub Actions workflow-command escaping (Reports).
 public typealias WorkflowCommand = Reports.WorkflowCommand
+/// Runs and baselines on disk (Store).
+public typealias TestResultsStore = Store.TestResultsStore
+/// A named baseline's runs (Store).
+public typealias Baseline = Store.Baseline
+/// The check on names that become file names in the store (Store).
+public typealias StoreName = Store.StoreName
+/// Reading a result file back (Store).
+public typealias ResultFile = Store.ResultFile
 /// The embedded demo target (Engine).
 public typealias DemoServer = Engine.DemoServer
 /// The launched targets' process groups, killed on every way out (Engine).

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Reports
 import Results
+import Store
 
 /// What fails the build (`run --fail-on`).
 public enum FailOn: String, Sendable, CaseIterable {

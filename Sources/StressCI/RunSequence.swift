@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Reports
 import Results
+import Store
 
 /// `stress-ci run` as one library call, the run's whole sequence in one place:
 ///

@@ -3,6 +3,7 @@ import StressCI
 import Testing
 import Reports
 import Results
+import Store
 
 /// `stress-ci compare` and `stress-ci trend` on stores written from a real result, without load.
 @Suite struct CompareTrendCommandTests {

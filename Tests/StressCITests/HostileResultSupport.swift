@@ -1,5 +1,6 @@
 import Foundation
 @testable import StressCI
+import Store
 
 /// One absurd value put at one JSON path of a real result, and the JSON path the refusal must
 /// name (the value's own, or a field it contradicts).

@@ -4,6 +4,7 @@ import Testing
 import Core
 import Reports
 import Results
+@testable import Store
 
 /// Corrupt or absurd numbers in a stored result or baseline are refused (exit 65) naming the file
 /// and the JSON path, wherever the result is read: a result file, a stored run, `list`, a baseline.

@@ -5,6 +5,7 @@ import Core
 import Analysis
 import Reports
 import Results
+import Store
 
 /// A result with every number at its bound (`ResultDocument.Limits`) passes the checks, and then
 /// everything that reads a stored result works on it without trapping: every report format,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import StressCI
 import Core
+import Store
 
 @Suite struct StoreBaselineTests {
     @Test func appendingKeepsTheLastN() throws {

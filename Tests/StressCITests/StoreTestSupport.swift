@@ -3,6 +3,7 @@ import Testing
 @testable import StressCI
 import Reports
 import Results
+import Store
 
 /// A fresh temporary folder, removed when the test is done with it.
 final class TemporaryDirectory: Sendable {

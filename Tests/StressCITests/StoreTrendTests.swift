@@ -5,6 +5,7 @@ import Core
 import Analysis
 import Reports
 import Results
+import Store
 
 /// `trend`, `compareTestRuns` and `generateReport` on a store of synthetic results.
 @Suite struct StoreTrendTests {

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Reports
 import Results
+import Store
 
 /// The forms a stored result can be rendered in.
 public enum ReportFormat: String, Sendable, CaseIterable {

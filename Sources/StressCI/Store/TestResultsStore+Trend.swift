@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Reports
 import Results
+import Store
 
 extension TestResultsStore {
     /// How many runs `trend` looks back over unless told otherwise.

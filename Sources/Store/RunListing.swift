@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 import Results
 
 /// One stored run as `list` shows it (newest first).

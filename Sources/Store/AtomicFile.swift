@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Writes artifacts atomically: a temporary file beside the target, then a rename, so a reader

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Reports
 import Results
 
 /// Runs and baselines on disk (README, *Results store and baselines*): `ROOT/runs/ID.json` and `ROOT/baselines/NAME.json`.
@@ -80,42 +79,19 @@ public final class TestResultsStore: Sendable {
         return limit.map { Array(listings.prefix($0)) } ?? listings
     }
 
-    /// The runs `references` side by side, in the order given, each against the first (see
-    /// `resolveRun(_:)` for what a reference may be).
-    public func compareTestRuns(_ references: [String]) throws(StressError) -> RunComparison {
-        var runs: [RunComparison.Run] = []
-        for reference in references { runs.append(try resolveRun(reference)) }
-        var comparison = RunComparison(runs: runs)
-        if let first = runs.first, first.source == .baseline {
-            // A baseline first: judge the others against its whole history, not its newest run.
-            let baseline = try loadBaseline(first.reference)
-            for run in runs.dropFirst() {
-                do {
-                    try baseline.requireComparable(with: run.result)
-                } catch {
-                    comparison.notes.append("\(run.label) is not judged against baseline \(baseline.name): \(error.message)")
-                    continue
-                }
-                comparison.verdicts.append(.init(run: run.label, comparison: BaselineComparison.compare(
-                    candidate: run.result, baseline: baseline, rules: RegressionRule.defaults)))
-            }
-        }
-        return comparison
-    }
-
     /// The run `reference` names: a path to a result file (it ends in `.json`, or contains `/`
     /// and exists), else a stored run id, else a baseline name (its newest run). Nothing by that
     /// name is exit 66, a file that is not a result exit 65, a name that cannot be one exit 64.
-    public func resolveRun(_ reference: String) throws(StressError) -> RunComparison.Run {
+    public func resolveRun(_ reference: String) throws(StressError) -> StoredRun {
         if reference.hasSuffix(".json") || (reference.contains("/") && FileManager.default.fileExists(atPath: reference)) {
-            return RunComparison.Run(reference: reference, source: .file, result: try ResultFile.read(reference))
+            return StoredRun(reference: reference, source: .file, result: try ResultFile.read(reference))
         }
         try StoreName.check(reference, as: "run id")
         if FileManager.default.fileExists(atPath: runPath(reference)) {
-            return RunComparison.Run(reference: reference, source: .run, result: try loadTestResults(reference))
+            return StoredRun(reference: reference, source: .run, result: try loadTestResults(reference))
         }
         if try hasBaseline(reference), let newest = try loadBaseline(reference).runs.last {
-            return RunComparison.Run(reference: reference, source: .baseline, result: newest)
+            return StoredRun(reference: reference, source: .baseline, result: newest)
         }
         let known = try storedNames(in: runsDirectory) + storedNames(in: baselinesDirectory)
         throw StressError(.notFound, "no stored run or baseline `\(reference)` in `\(root)`",
@@ -131,7 +107,7 @@ public final class TestResultsStore: Sendable {
     // MARK: Shared
 
     /// Creates the store's folders or explains why it cannot.
-    func prepare() throws(StressError) {
+    public func prepare() throws(StressError) {
         for directory in [runsDirectory, baselinesDirectory] {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Reports
 import Results
 
 extension TestResultsStore {

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Reports
 import Results
 
 /// A named baseline (`baselines/NAME.json`): the history of runs a new run is compared with,

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Reports
 import Results
 
 /// Reading a result file back (`report`, and later `compare` and baselines).
