@@ -21,6 +21,8 @@ public typealias ExitCode = Core.ExitCode
 public typealias IllegalTransition = Core.IllegalTransition
 /// Parsing and formatting of durations, rates and sizes (Core).
 public typealias Units = Core.Units
+/// The bound of every number a scenario takes (Core).
+public typealias ScenarioBounds = Core.ScenarioBounds
 /// The embedded demo target's knobs (Core).
 public typealias DemoTargetOptions = Core.DemoTargetOptions
 /// The run's states (Core).

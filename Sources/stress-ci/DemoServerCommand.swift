@@ -34,8 +34,12 @@ struct DemoServerCommand: AsyncParsableCommand {
     var threads = 1
 
     func validate() throws {
-        for (name, value) in [("--latency", latency), ("--jitter", jitter)] + [("--stall-every", stallEvery), ("--stall-for", stallFor)].compactMap({ n, v in v.map { (n, $0) } }) {
-            guard Units.parseDuration(value) != nil else { throw ValidationError("\(name) expects a duration like 20ms, got `\(value)`") }
+        // The same bounds as the scenario's demo knobs (the README's bounds table).
+        let durations = [("--latency", latency, ScenarioBounds.maxShortDuration), ("--jitter", jitter, ScenarioBounds.maxShortDuration)]
+            + [("--stall-every", stallEvery), ("--stall-for", stallFor)].compactMap { n, v in v.map { (n, $0, ScenarioBounds.maxRunDuration) } }
+        for (name, value, bound) in durations {
+            guard let d = Units.parseDuration(value) else { throw ValidationError("\(name) expects a duration like 20ms, got `\(value)`") }
+            guard d >= .zero, d <= bound else { throw ValidationError("\(name) must be between 0 and \(Units.formatDuration(bound)), got `\(value)`") }
         }
         guard let rate = Units.parsePercent(errorRate), (0...1).contains(rate) else {
             throw ValidationError("--error-rate expects a percentage like 1%, got `\(errorRate)`")
@@ -45,7 +49,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         guard host == "127.0.0.1" || host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
             throw ValidationError("--host must be a loopback address")
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024") }
     }
 
     func run() async throws {
@@ -70,15 +74,7 @@ struct DemoServerCommand: AsyncParsableCommand {
     /// Waits for SIGINT or SIGTERM and returns which one came.
     private static func waitForSignal() async -> Int32 {
         let signals = AsyncStream<Int32> { continuation in
-            let queue = DispatchQueue(label: "demo-server.signals")
-            var sources: [DispatchSourceSignal] = []
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler { continuation.yield(sig) }
-                source.resume()
-                sources.append(source)
-            }
+            let sources = SignalSources.install(label: "demo-server.signals") { continuation.yield($0) }
             // The stream keeps the sources alive until it ends.
             nonisolated(unsafe) let keep = sources
             continuation.onTermination = { _ in keep.forEach { $0.cancel() } }

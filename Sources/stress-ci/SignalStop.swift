@@ -12,36 +12,27 @@ final class SignalStop {
     private let state = SignalState()
 
     init(_ control: RunControl) {
-        let queue = DispatchQueue(label: "stress-ci.signals")
-        var made: [DispatchSourceSignal] = []
         let state = self.state
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler {
-                let first = state.value.withLock { s -> Bool? in
-                    guard s.armed else { return nil }
-                    if s.received { return false }
-                    s.received = true
-                    return true
-                }
-                switch first {
-                case true?:
-                    let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
-                    Terminal.stderr("\nstress-ci: \(name) received — stopping gracefully and writing a partial result (send it again to exit at once)")
-                    control.stop(reason: name, signal: sig)
-                case false?:
-                    // At once, but not without the launched target: `_exit` skips every clean-up.
-                    TargetProcessGroups.killAll()
-                    _exit(ExitCode.code(forSignal: sig))
-                case nil:
-                    break
-                }
+        sources = SignalSources.install(label: "stress-ci.signals") { sig in
+            let first = state.value.withLock { s -> Bool? in
+                guard s.armed else { return nil }
+                if s.received { return false }
+                s.received = true
+                return true
             }
-            source.resume()
-            made.append(source)
+            switch first {
+            case true?:
+                let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
+                Terminal.stderr("\nstress-ci: \(name) received — stopping gracefully and writing a partial result (send it again to exit at once)")
+                control.stop(reason: name, signal: sig)
+            case false?:
+                // At once, but not without the launched target: `_exit` skips every clean-up.
+                TargetProcessGroups.killAll()
+                _exit(ExitCode.code(forSignal: sig))
+            case nil:
+                break
+            }
         }
-        sources = made
     }
 
     /// Stops reacting to signals (the run is over; the result is being written).

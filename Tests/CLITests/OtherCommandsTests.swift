@@ -37,6 +37,14 @@ import Testing
 }
 
 @Suite struct DemoServerCommandTests {
+    @Test func knobsHaveTheScenarioBounds() async throws {
+        for args in [["--latency", "2h"], ["--jitter", "1e12s"], ["--stall-every", "8d", "--stall-for", "1s"], ["--threads", "5000"]] {
+            let r = try await CLIProcess.run(["demo-server", "--port", "0"] + args, timeout: .seconds(20))
+            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(args[0]), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func servesUntilInterrupted() async throws {
         let p = try CLIProcess(["demo-server", "--port", "0", "--latency", "1ms"])
         let deadline = ContinuousClock.now + .seconds(30)
