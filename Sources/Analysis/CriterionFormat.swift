@@ -25,15 +25,7 @@ enum CriterionFormat {
     }
 
     /// `12,345`.
-    static func count<N: BinaryInteger>(_ n: N) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return n < 0 ? "-" + out : out
-    }
+    static func count<N: BinaryInteger>(_ n: N) -> String { Units.formatCount(n) }
 
     /// A measured second as a clock from the end of warmup: `00:41`, `1:02:05`.
     static func clock(_ second: Int) -> String {

@@ -130,6 +130,17 @@ public enum Units {
         formatDuration(duration(seconds: min(max(ms / 1e3, -maxRepresentableSeconds), maxRepresentableSeconds)) ?? .zero)
     }
 
+    /// `12,345`: a count with thousands separators.
+    public static func formatCount<N: BinaryInteger>(_ n: N) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
     /// Up to three significant decimals, no trailing zeros: `12.3`, `1000`, `0.05`.
     public static func formatNumber(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }

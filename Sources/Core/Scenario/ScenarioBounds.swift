@@ -101,15 +101,7 @@ public enum ScenarioBounds {
     }
 
     /// `10,000,000`: a count with thousands separators.
-    public static func describe(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
+    public static func describe(_ n: Int) -> String { Units.formatCount(n) }
 
     /// `10,000,000`, or the number as `Units` formats it when it is not whole.
     public static func describe(_ v: Double) -> String {
