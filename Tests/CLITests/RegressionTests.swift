@@ -22,7 +22,9 @@ struct RegressionTests {
 
         // Three baseline runs, then a run against a target 10 ms slower. When stress-ci reports a
         // failed quality gate in any of them (the host paused this VM and the generator fell
-        // behind), the baseline is deleted and built again, at most three times.
+        // behind), or the baseline's own runs spread so far that the p95 change is inconclusive
+        // (a pause that slowed the target more than the generator), the baseline is deleted and
+        // built again, at most three times. The third attempt must show the regression.
         var slower: CLIProcess.Outcome
         var attempt = 1
         while true {
@@ -30,7 +32,9 @@ struct RegressionTests {
             for _ in 0..<3 { saves.append(try await run(store, out, latency: "20ms", ["--save-baseline", "main"])) }
             for save in saves { #expect(save.status == 0, "\(save.stderr)") }
             slower = try await run(store, out, latency: "30ms", ["--baseline", "main"])
-            guard CLIProcess.reportsFailedQualityGate(saves + [slower]), attempt < 3 else { break }
+            let noisy = CLIProcess.reportsFailedQualityGate(saves + [slower])
+                || slower.stdout.split(separator: "\n").contains { $0.contains("p95 latency") && $0.hasSuffix("→ inconclusive") }
+            guard noisy, attempt < 3 else { break }
             #expect(try await CLIProcess.run(["baseline", "delete", "main", "--store", store]).status == 0)
             attempt += 1
         }
