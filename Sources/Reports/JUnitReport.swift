@@ -109,8 +109,8 @@ public struct JUnitReport: Sendable, Equatable {
         var out = [
             Property("run_id", r.testId),
             Property("scenario", r.scenario.name),
-            Property("status", r.status),
-            Property("partial", r.status == "partial" ? "true" : "false"),
+            Property("status", r.status.rawValue),
+            Property("partial", r.status == .partial ? "true" : "false"),
         ]
         if let reason = r.stopReason { out.append(Property("stop_reason", reason)) }
         out.append(Property("target", r.target))

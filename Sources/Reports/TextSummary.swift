@@ -14,7 +14,7 @@ public enum TextSummary {
         let s = r.summary
         func ms(_ v: Double?) -> String { v.map(Units.formatMilliseconds) ?? "-" }
         func pct(_ f: Double) -> String { "\(Units.formatNumber(f * 100))%" }
-        line("\(r.scenario.name) — \(r.testId)\(r.status == "partial" ? " (PARTIAL: \(r.stopReason ?? "stopped early"))" : "")")
+        line("\(r.scenario.name) — \(r.testId)\(r.status == .partial ? " (PARTIAL: \(r.stopReason ?? "stopped early"))" : "")")
         line("  target      \(r.target)")
         line("  measured    \(Units.formatNumber(s.measuredS))s, \(s.requests) requests, \(Units.formatNumber(s.throughput))/s, errors \(s.errors) (\(pct(s.errorRate)))"
             + (s.dropped > 0 ? ", dropped \(s.dropped)" : ""))
@@ -82,9 +82,9 @@ public enum TextSummary {
     private static func unsanitizedVerdictLine(_ r: ResultDocument) -> String {
         let total = r.successCriteria.count
         let failed = r.verdict.failed.count
-        var partial = r.status == "partial" ? " (partial run)" : ""
+        var partial = r.status == .partial ? " (partial run)" : ""
         if let c = r.comparison {
-            let regressed = c.verdicts.filter { $0.gating && $0.verdict == "regression" }.map(\.metric)
+            let regressed = c.verdicts.filter { $0.gating && $0.verdict == .regression }.map(\.metric)
             partial += regressed.isEmpty ? "; no regression against \(c.baseline)" : "; REGRESSION against \(c.baseline): \(regressed.joined(separator: ", "))"
         }
         if failed == 0 {

@@ -365,7 +365,7 @@ private struct ResultChecker {
             try seconds(e.fromS, "issues[\(i)].evidence.from_s", signed: true)
             try number(e.toS, "issues[\(i)].evidence.to_s", e.fromS...ResultDocument.Limits.seconds, "the end of a window")
             // Milliseconds are shown as durations (nanoseconds in 64 bits); the rest as whole numbers.
-            let limit = e.unit == "ms" ? ResultDocument.Limits.milliseconds : Double(ResultDocument.Limits.count)
+            let limit = e.unit == .milliseconds ? ResultDocument.Limits.milliseconds : Double(ResultDocument.Limits.count)
             for (key, x) in [("value", e.value), ("threshold", e.threshold), ("reference", e.reference)] {
                 if let x { try number(x, "issues[\(i)].evidence.\(key)", -limit...limit, "a value in \(e.unit)") }
             }

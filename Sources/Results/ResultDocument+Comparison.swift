@@ -40,9 +40,9 @@ extension ResultDocument {
         }
 
         /// A gating metric regressed.
-        public var hasRegression: Bool { verdicts.contains { $0.gating && $0.verdict == "regression" } }
+        public var hasRegression: Bool { verdicts.contains { $0.gating && $0.verdict == .regression } }
         /// A gating metric could not be judged.
-        public var hasInconclusive: Bool { verdicts.contains { $0.gating && $0.verdict == "inconclusive" } }
+        public var hasInconclusive: Bool { verdicts.contains { $0.gating && $0.verdict == .inconclusive } }
         /// The comparison fails the build: a gated regression, or an inconclusive gated verdict under `--strict`.
         public var failsBuild: Bool { verdicts.contains { $0.failsBuild(strict: strict) } }
     }
@@ -51,14 +51,14 @@ extension ResultDocument {
     public struct RegressionVerdictInfo: Sendable, Codable, Equatable {
         public var metric: String
         /// `regression`, `improvement`, `unchanged` or `inconclusive`.
-        public var verdict: String
+        public var verdict: RegressionVerdictKind
         /// Relative change (0.12 = +12%), or the difference in proportion for `unit` `percentage_points`.
         public var change: Double?
         public var lower: Double?
         public var upper: Double?
         public var tolerance: Double
         /// `relative` or `percentagePoints`.
-        public var unit: String
+        public var unit: ChangeUnit
         public var baselineRuns: Int
         public var candidateRuns: Int
         public var reasons: [String]
@@ -67,7 +67,7 @@ extension ResultDocument {
         /// The one-line form: `p95 latency +12.3% [+7.1%, +17.9%] (99% CI, 1 vs 10 runs, tolerance 10%) → regression`.
         public var line: String
 
-        public init(metric: String, verdict: String, change: Double?, lower: Double?, upper: Double?, tolerance: Double, unit: String,
+        public init(metric: String, verdict: RegressionVerdictKind, change: Double?, lower: Double?, upper: Double?, tolerance: Double, unit: ChangeUnit,
                     baselineRuns: Int, candidateRuns: Int, reasons: [String], gating: Bool, line: String) {
             self.metric = metric
             self.verdict = verdict
@@ -85,7 +85,7 @@ extension ResultDocument {
 
         /// Whether this verdict fails the build: a gated regression, or a gated inconclusive one under `--strict`.
         public func failsBuild(strict: Bool) -> Bool {
-            gating && (verdict == "regression" || (strict && verdict == "inconclusive"))
+            gating && (verdict == .regression || (strict && verdict == .inconclusive))
         }
 
         enum CodingKeys: String, CodingKey {

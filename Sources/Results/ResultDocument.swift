@@ -14,7 +14,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public var schemaVersion: Int
     public var testId: String
     /// `completed`, or `partial` when the run stopped before the end of its schedule.
-    public var status: String
+    public var status: Status
     public var stopReason: String?
     public var startedAt: Date
     public var endedAt: Date
@@ -48,19 +48,20 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     /// A histogram as HdrHistogram's Java, Go, Python and Rust libraries read it.
     public struct EncodedHistogram: Sendable, Codable, Equatable {
         /// `latency`, `service_time` or `send_lag`.
-        public var metric: String
+        public var metric: Metric
         /// `overall`, `request` or `stage`.
-        public var scope: String
+        public var scope: Scope
         /// The request or stage name (nil for `overall`).
         public var name: String?
         public var count: UInt64
         /// Always `us`: values are microseconds.
-        public var unit: String
+        public var unit: Unit
         /// Always `hdrhistogram-v2-compressed-base64`.
-        public var encoding: String
+        public var encoding: Encoding
         public var data: String
 
-        public init(metric: String, scope: String, name: String? = nil, count: UInt64, unit: String, encoding: String, data: String) {
+        public init(metric: Metric, scope: Scope, name: String? = nil, count: UInt64, unit: Unit = .microseconds,
+                    encoding: Encoding = .hdrHistogramV2CompressedBase64, data: String) {
             self.metric = metric
             self.scope = scope
             self.name = name
@@ -86,10 +87,10 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         /// `host`, `generator`, `target` or `prometheus`.
         public var source: String
         /// `system`, `agents` or `business`.
-        public var category: String
+        public var category: Category
         public var samples: [Sample]
 
-        public init(source: String, category: String, samples: [Sample]) {
+        public init(source: String, category: Category, samples: [Sample]) {
             self.source = source
             self.category = category
             self.samples = samples
@@ -261,7 +262,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         case recommendations
     }
 
-    public init(schemaVersion: Int, testId: String, status: String, stopReason: String? = nil, startedAt: Date, endedAt: Date, target: String, tags: [String: String], scenario: RedactedScenario, environment: EnvironmentInfo, timeline: Timeline, summary: Summary, metrics: Metrics, successCriteria: [Criterion], verdict: VerdictInfo, histograms: [EncodedHistogram], monitoring: [SourceSeries], targetMetrics: [String: [Double?]]? = nil, warnings: [String], comparison: Comparison? = nil, issues: [RunIssue], recommendations: [String]) {
+    public init(schemaVersion: Int, testId: String, status: Status, stopReason: String? = nil, startedAt: Date, endedAt: Date, target: String, tags: [String: String], scenario: RedactedScenario, environment: EnvironmentInfo, timeline: Timeline, summary: Summary, metrics: Metrics, successCriteria: [Criterion], verdict: VerdictInfo, histograms: [EncodedHistogram], monitoring: [SourceSeries], targetMetrics: [String: [Double?]]? = nil, warnings: [String], comparison: Comparison? = nil, issues: [RunIssue], recommendations: [String]) {
         self.schemaVersion = schemaVersion
         self.testId = testId
         self.status = status

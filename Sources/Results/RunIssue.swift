@@ -39,7 +39,7 @@ public struct RunIssue: Sendable, Hashable, Codable {
         /// The measured value (the window's rate, the peak, the share), in `unit`.
         public var value: Double
         /// `fraction` (0…1), `ms`, `percent` (of one core, or of the host), `per_second`, `count` or `s`.
-        public var unit: String
+        public var unit: Unit
         /// The level at which the detector reports (same unit), when there is one.
         public var threshold: Double?
         /// The run's usual level it was compared with (same unit), when there is one.
@@ -49,7 +49,7 @@ public struct RunIssue: Sendable, Hashable, Codable {
         /// A short qualifier: the dominant error class or status, the load's rise, the generator's threads.
         public var detail: String?
 
-        public init(fromS: Double, toS: Double, metric: String, value: Double, unit: String,
+        public init(fromS: Double, toS: Double, metric: String, value: Double, unit: Unit,
                     threshold: Double? = nil, reference: Double? = nil, count: Int? = nil, detail: String? = nil) {
             self.fromS = fromS
             self.toS = toS

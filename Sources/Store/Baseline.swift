@@ -44,7 +44,7 @@ public struct Baseline: Codable, Sendable, Equatable {
     /// The load shape of a scenario as echoed in results (see `loadShape(of:)` for a run).
     public static func loadShape(of scenario: RedactedScenario) -> String {
         let load = scenario.load
-        let unit = load.model == "open" ? "/s" : " users"
+        let unit = load.model == .open ? "/s" : " users"
         let stages = load.stages.map { "\(number($0.durationSeconds))s→\(number($0.target))\(unit)" }
         return "\(load.model) \(stages.count) stage\(stages.count == 1 ? "" : "s"): \(stages.joined(separator: ", "))"
     }

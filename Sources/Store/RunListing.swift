@@ -9,10 +9,10 @@ public struct RunListing: Sendable, Equatable, Codable {
     public var scenario: String
     public var startedAt: Date
     /// `completed` or `partial`.
-    public var status: String
+    public var status: ResultDocument.Status
     public var verdict: ResultDocument.VerdictInfo
 
-    public init(id: String, scenario: String, startedAt: Date, status: String, verdict: ResultDocument.VerdictInfo) {
+    public init(id: String, scenario: String, startedAt: Date, status: ResultDocument.Status, verdict: ResultDocument.VerdictInfo) {
         self.id = id
         self.scenario = scenario
         self.startedAt = startedAt
@@ -31,7 +31,7 @@ public struct RunListing: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
-        status = try c.decode(String.self, forKey: .status)
+        status = try c.decode(ResultDocument.Status.self, forKey: .status)
         startedAt = try c.decode(Date.self, forKey: .startedAt)
         verdict = try c.decode(ResultDocument.VerdictInfo.self, forKey: .verdict)
         scenario = try c.decode(ScenarioName.self, forKey: .scenario).name

@@ -104,7 +104,7 @@ public struct ArtifactWriterSet: Sendable {
                 let checks = (result.comparison?.verdicts ?? []).filter(\.gating).map { v in
                     JUnitRegressionCheck(
                         name: v.metric, passed: !v.failsBuild(strict: strict),
-                        measured: "\(v.verdict) — \(v.line)", limit: "tolerance \(Units.formatNumber(v.tolerance * 100))\(v.unit == "relative" ? "%" : " pp")",
+                        measured: "\(v.verdict) — \(v.line)", limit: "tolerance \(Units.formatNumber(v.tolerance * 100))\(v.unit == .relative ? "%" : " pp")",
                         evidence: ([v.line] + v.reasons).joined(separator: "\n"))
                 }
                 return String(decoding: try JUnitWriter.render(result, regressions: checks), as: UTF8.self)

@@ -70,7 +70,7 @@ public enum BaselineComparison {
     public static func quality(of run: ResultDocument) -> RunQuality {
         let load = run.scenario.load
         var scheduled: Double?
-        if load.model == LoadModel.open.rawValue {
+        if load.model == .open {
             let schedule = ArrivalSchedule(start: load.start, stages: load.stages.map {
                 Stage(name: $0.name, duration: .seconds($0.durationSeconds), target: $0.target)
             })
@@ -157,8 +157,8 @@ extension ResultDocument.ErrorsByClass {
 extension ResultDocument.RegressionVerdictInfo {
     init(_ v: RegressionVerdict, gating: Bool) {
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
-        self.init(metric: v.metric, verdict: v.verdict.rawValue, change: finite(v.change), lower: finite(v.lower), upper: finite(v.upper),
-                  tolerance: v.tolerance, unit: v.unit.rawValue, baselineRuns: v.baselineRuns, candidateRuns: v.candidateRuns,
+        self.init(metric: v.metric, verdict: v.verdict, change: finite(v.change), lower: finite(v.lower), upper: finite(v.upper),
+                  tolerance: v.tolerance, unit: v.unit, baselineRuns: v.baselineRuns, candidateRuns: v.candidateRuns,
                   reasons: v.reasons, gating: gating, line: v.line)
     }
 }

@@ -35,7 +35,7 @@ extension ResultDocument {
         self.init(
             schemaVersion: ResultDocument.currentSchemaVersion,
             testId: id,
-            status: isPartial ? "partial" : "completed",
+            status: isPartial ? .partial : .completed,
             stopReason: stopReason,
             startedAt: startedAt,
             endedAt: endedAt,
@@ -86,17 +86,16 @@ extension ResultDocument {
 extension ResultDocument {
     /// Latency and service-time histograms overall, per request and per stage (and send lag).
     static func histograms(of m: RunMetrics, sendLag: Bool) -> [EncodedHistogram] {
-        func encoded(_ metric: String, _ scope: String, _ name: String?, _ h: LatencyHistogram) -> EncodedHistogram {
-            EncodedHistogram(metric: metric, scope: scope, name: name, count: h.count, unit: "us",
-                             encoding: "hdrhistogram-v2-compressed-base64", data: HistogramCodec.encodeBase64(h))
+        func encoded(_ metric: EncodedHistogram.Metric, _ scope: EncodedHistogram.Scope, _ name: String?, _ h: LatencyHistogram) -> EncodedHistogram {
+            EncodedHistogram(metric: metric, scope: scope, name: name, count: h.count, data: HistogramCodec.encodeBase64(h))
         }
-        func both(_ scope: String, _ name: String?, _ cell: CellStats) -> [EncodedHistogram] {
-            [encoded("latency", scope, name, cell.latency), encoded("service_time", scope, name, cell.service)]
+        func both(_ scope: EncodedHistogram.Scope, _ name: String?, _ cell: CellStats) -> [EncodedHistogram] {
+            [encoded(.latency, scope, name, cell.latency), encoded(.serviceTime, scope, name, cell.service)]
         }
-        var out = both("overall", nil, m.cell())
-        for (i, name) in m.layout.requestNames.enumerated() { out += both("request", name, m.cell(request: i)) }
-        for (i, stage) in m.layout.stages.enumerated() { out += both("stage", stage.name, m.cell(stage: i)) }
-        if sendLag { out.append(encoded("send_lag", "overall", nil, m.sendLag)) }
+        var out = both(.overall, nil, m.cell())
+        for (i, name) in m.layout.requestNames.enumerated() { out += both(.request, name, m.cell(request: i)) }
+        for (i, stage) in m.layout.stages.enumerated() { out += both(.stage, stage.name, m.cell(stage: i)) }
+        if sendLag { out.append(encoded(.sendLag, .overall, nil, m.sendLag)) }
         return out
     }
 
@@ -107,7 +106,7 @@ extension ResultDocument {
         for s in snapshots {
             if bySource[s.source] == nil {
                 order.append(s.source)
-                bySource[s.source] = SourceSeries(source: s.source, category: s.category.rawValue, samples: [])
+                bySource[s.source] = SourceSeries(source: s.source, category: s.category, samples: [])
             }
             bySource[s.source]?.samples.append(.init(t: s.time.seconds, values: s.values.filter { $0.value.isFinite }))
         }

@@ -117,7 +117,7 @@ struct RunCommand: AsyncParsableCommand {
             if !outcome.artifacts.isEmpty { Terminal.stdout("artifacts: \(outcome.artifacts.joined(separator: ", "))\n") }
         }
         GitHubActions.report(document, markdown: (try? options.artifacts.render(document, .md)) ?? "")
-        for v in document.comparison?.verdicts ?? [] where v.gating && v.verdict == "inconclusive" {
+        for v in document.comparison?.verdicts ?? [] where v.gating && v.verdict == .inconclusive {
             // The gates, or else the judgement; the statistics behind it are in the artifacts.
             let gates = v.reasons.filter { $0.hasPrefix("quality gate:") }
             let why = (gates.isEmpty ? Array(v.reasons.prefix(1)) : gates).joined(separator: "; ")

@@ -32,7 +32,7 @@ struct ListCommand: AsyncParsableCommand {
         let dates = ISO8601DateFormatter()
         for r in runs {
             let verdict = r.verdict.criteriaPassed ? "PASS" : "FAIL"
-            Terminal.stdout("\(r.id)  \(dates.string(from: r.startedAt))  \(verdict)\(r.status == "partial" ? " (partial)" : "")  \(r.scenario)\n")
+            Terminal.stdout("\(r.id)  \(dates.string(from: r.startedAt))  \(verdict)\(r.status == .partial ? " (partial)" : "")  \(r.scenario)\n")
         }
     }
 }

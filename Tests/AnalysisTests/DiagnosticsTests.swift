@@ -284,8 +284,8 @@ import Results
     }
 
     @Test func evidenceReadsAsOneLine() {
-        let e = RunIssue.Evidence(fromS: 8, toS: 11, metric: "error_rate", value: 0.4, unit: "fraction", threshold: 0.05, reference: 0.001, count: 120, detail: "timeout (100%)")
+        let e = RunIssue.Evidence(fromS: 8, toS: 11, metric: "error_rate", value: 0.4, unit: .fraction, threshold: 0.05, reference: 0.001, count: 120, detail: "timeout (100%)")
         #expect(e.text == "00:08–00:11 · error rate 40% (threshold 5%, rest of the run 0.1%) · 120 events · timeout (100%)")
-        #expect(RunIssue.Evidence(fromS: 3, toS: 4, metric: "p99_latency", value: 400, unit: "ms").text == "00:03 · p99 400ms")
+        #expect(RunIssue.Evidence(fromS: 3, toS: 4, metric: "p99_latency", value: 400, unit: .milliseconds).text == "00:03 · p99 400ms")
     }
 }

@@ -53,8 +53,8 @@ func chartFixtureHistogram(count: Int = 20_000, scale: Double = 1) -> ResultDocu
         else { micros = 5_000 + spread }
         h.record(nanoseconds: Int64(Double(micros) * scale) * 1000)
     }
-    return ResultDocument.EncodedHistogram(metric: "latency", scope: "overall", name: nil, count: h.count, unit: "us",
-                                           encoding: "hdrhistogram-v2-compressed-base64", data: HistogramCodec.encodeBase64(h))
+    return ResultDocument.EncodedHistogram(metric: .latency, scope: .overall, name: nil, count: h.count,
+                                           data: HistogramCodec.encodeBase64(h))
 }
 
 /// A fixed 90-second measured run (5 s warmup): four stages, one with a hostile name, a latency
@@ -97,12 +97,12 @@ func chartFixtureResult(
     let stages = zip(stageNames, stageTimes).map { ResultDocument.Timeline.Window(name: $0, startS: $1.0, endS: $1.1) }
     let started = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
     return ResultDocument(
-        schemaVersion: 1, testId: testId, status: "completed", stopReason: nil,
+        schemaVersion: 1, testId: testId, status: .completed, stopReason: nil,
         startedAt: started, endedAt: started.addingTimeInterval(98),
         target: "http://127.0.0.1:8080", tags: [:],
         scenario: RedactedScenario(
             name: "checkout", description: nil, target: RedactedScenario.Target(url: "http://127.0.0.1:8080", insecure: false),
-            load: RedactedScenario.Load(model: "open", warmupSeconds: 5, start: 0,
+            load: RedactedScenario.Load(model: .open, warmupSeconds: 5, start: 0,
                                         stages: zip(stageNames, stageTimes).map { .init(name: $0, durationSeconds: $1.1 - $1.0, target: 100) },
                                         maxInFlight: 1000, connections: 16, thinkSeconds: 0, timeoutSeconds: 10, keepalive: true),
             requests: [],

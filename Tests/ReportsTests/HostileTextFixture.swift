@@ -48,7 +48,7 @@ func freeTextResult(hostile: Bool) -> ResultDocument {
     r.scenario.name = text("checkout")
     r.scenario.description = text("the checkout flow")
     r.target = text("http://127.0.0.1:8080/")
-    r.status = "partial"
+    r.status = .partial
     r.stopReason = text("SIGINT")
     r.tags = [text("team"): text("payments"), "branch": text("feature")]
     r.environment.host = text("runner")
@@ -66,16 +66,16 @@ func freeTextResult(hostile: Bool) -> ResultDocument {
     r.warnings = [text("the generator was busy"), text("a second warning")]
     r.issues = [
         RunIssue(kind: .errorBurst, severity: .critical, summary: text("Error burst at 01:20"),
-                 evidence: .init(fromS: 80, toS: 81, metric: "error_rate", value: 0.042, unit: "fraction", detail: text("mostly connect"))),
+                 evidence: .init(fromS: 80, toS: 81, metric: "error_rate", value: 0.042, unit: .fraction, detail: text("mostly connect"))),
         RunIssue(kind: .latencySpike, severity: .warning, summary: text("Latency spike at 00:45"),
-                 evidence: .init(fromS: 45, toS: 53, metric: "p99_latency", value: 222, unit: "ms")),
+                 evidence: .init(fromS: 45, toS: 53, metric: "p99_latency", value: 222, unit: .milliseconds)),
     ]
     r.recommendations = [text("Look at the target's logs")]
     r.comparison = .init(
         baseline: text("main"), baselineRuns: [text("run-1")],
         verdicts: [
-            .init(metric: text("p95 latency"), verdict: "regression", change: 0.12, lower: 0.07, upper: 0.18, tolerance: 0.1,
-                  unit: "relative", baselineRuns: 1, candidateRuns: 1, reasons: [text("few runs")], gating: true,
+            .init(metric: text("p95 latency"), verdict: .regression, change: 0.12, lower: 0.07, upper: 0.18, tolerance: 0.1,
+                  unit: .relative, baselineRuns: 1, candidateRuns: 1, reasons: [text("few runs")], gating: true,
                   line: text("p95 latency +12.0%")),
         ],
         notes: [text("throughput was not compared")])

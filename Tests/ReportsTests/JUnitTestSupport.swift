@@ -94,7 +94,7 @@ func junitFixtureResult(
     return ResultDocument(
         schemaVersion: 1,
         testId: "20260101_000000_checkout",
-        status: stopReason == nil ? "completed" : "partial",
+        status: stopReason == nil ? .completed : .partial,
         stopReason: stopReason,
         startedAt: started,
         endedAt: started.addingTimeInterval(65.5),
@@ -102,7 +102,7 @@ func junitFixtureResult(
         tags: ["team": "payments", "build": "42"],
         scenario: RedactedScenario(
             name: scenario, description: nil, target: RedactedScenario.Target(url: "http://127.0.0.1:8080", insecure: false),
-            load: RedactedScenario.Load(model: "open", warmupSeconds: 5, start: 0, stages: [.init(name: "steady", durationSeconds: 60, target: 100)],
+            load: RedactedScenario.Load(model: .open, warmupSeconds: 5, start: 0, stages: [.init(name: "steady", durationSeconds: 60, target: 100)],
                                         maxInFlight: 1000, connections: 16, thinkSeconds: 0, timeoutSeconds: 10, keepalive: true),
             requests: [], faults: [], criteria: [], regression: []),
         environment: ResultDocument.EnvironmentInfo(

@@ -25,10 +25,10 @@ private func renderedResult() -> ResultDocument {
     r.issues = [
         RunIssue(kind: .latencySpike, severity: .critical,
                  summary: "Latency spike from 00:45 to 00:53: p99 reached 222ms at 00:52, against 41ms in a usual second.",
-                 evidence: .init(fromS: 45, toS: 53, metric: "p99_latency", value: 222, unit: "ms", threshold: 123, reference: 41, detail: "5.41× the usual p99")),
+                 evidence: .init(fromS: 45, toS: 53, metric: "p99_latency", value: 222, unit: .milliseconds, threshold: 123, reference: 41, detail: "5.41× the usual p99")),
         RunIssue(kind: .errorBurst, severity: .warning,
                  summary: "Error burst at 01:20: 5 of 120 requests failed (4.2%, against 0.4% in the rest of the run) | mostly <connect>.",
-                 evidence: .init(fromS: 80, toS: 81, metric: "error_rate", value: 0.042, unit: "fraction", threshold: 0.05, reference: 0.004,
+                 evidence: .init(fromS: 80, toS: 81, metric: "error_rate", value: 0.042, unit: .fraction, threshold: 0.05, reference: 0.004,
                                  count: 5, detail: "<img src=x onerror=alert(1)>")),
     ]
     r.recommendations = ["Look at the target's logs around 01:20 of the measured run (00:01:25 UTC): that is where the errors came in bursts."]
@@ -141,7 +141,7 @@ private func htmlElements(_ html: String) -> [(name: String, attributes: [String
 
     @Test func partialRunsSayWhy() throws {
         var r = renderedResult()
-        r.status = "partial"
+        r.status = .partial
         r.stopReason = "SIGINT"
         let templates = try TemplateSet.builtIn()
         #expect(ReportRenderer.markdown(r, templates: templates).contains("**Partial run** — stopped early: SIGINT"))

@@ -127,7 +127,7 @@ private func fullResultDocument() -> ResultDocument {
     return ResultDocument(
         schemaVersion: ResultDocument.currentSchemaVersion,
         testId: "20260101_000000_checkout-peak.v2",
-        status: "partial",
+        status: .partial,
         stopReason: "criterion `error_rate < 1%` failed and aborts",
         startedAt: started,
         endedAt: started.addingTimeInterval(4.5),
@@ -140,7 +140,7 @@ private func fullResultDocument() -> ResultDocument {
                 errorRate: 0.01, stallEverySeconds: 10, stallForSeconds: 1, start: ["./server", "--port", "8080"],
                 readyPath: "/health", readyTimeoutSeconds: 30, metrics: "/metrics", insecure: true),
             load: RedactedScenario.Load(
-                model: "open", warmupSeconds: 1, start: 10,
+                model: .open, warmupSeconds: 1, start: 10,
                 stages: [.init(name: "ramp", durationSeconds: 2, target: 200), .init(name: "steady", durationSeconds: 2, target: 200)],
                 maxInFlight: 1024, connections: 64, thinkSeconds: 0.5, timeoutSeconds: 5, keepalive: true),
             requests: [RedactedScenario.Request(
@@ -173,24 +173,24 @@ private func fullResultDocument() -> ResultDocument {
             evidence: "10 errors of 400 requests in the measured 2s", abort: true)],
         verdict: ResultDocument.VerdictInfo(criteriaPassed: false, failed: ["error_rate < 1% abort"], exitCode: 1),
         histograms: [
-            .init(metric: "latency", scope: "overall", name: nil, count: 0, unit: "us", encoding: "hdrhistogram-v2-compressed-base64", data: data),
-            .init(metric: "send_lag", scope: "request", name: "checkout", count: 0, unit: "us", encoding: "hdrhistogram-v2-compressed-base64", data: data),
+            .init(metric: .latency, scope: .overall, name: nil, count: 0, data: data),
+            .init(metric: .sendLag, scope: .request, name: "checkout", count: 0, data: data),
         ],
         monitoring: [ResultDocument.SourceSeries(
-            source: "host", category: "system", samples: [.init(t: 0.5, values: ["cpu_percent": 42.5, "cores": 2])])],
+            source: "host", category: .system, samples: [.init(t: 0.5, values: ["cpu_percent": 42.5, "cores": 2])])],
         targetMetrics: ["http_requests_total": [198.5, nil]],
         warnings: ["the load generator used 95% CPU"],
         comparison: ResultDocument.Comparison(
             baseline: "main", baselineRuns: ["20260101_000000_checkout"],
             verdicts: [ResultDocument.RegressionVerdictInfo(
-                metric: "p95 latency", verdict: "regression", change: 0.123, lower: 0.071, upper: 0.179, tolerance: 0.1,
-                unit: "relative", baselineRuns: 10, candidateRuns: 1, reasons: ["a reason"], gating: true,
+                metric: "p95 latency", verdict: .regression, change: 0.123, lower: 0.071, upper: 0.179, tolerance: 0.1,
+                unit: .relative, baselineRuns: 10, candidateRuns: 1, reasons: ["a reason"], gating: true,
                 line: "p95 latency +12.3% [+7.1%, +17.9%] (99% CI, 1 vs 10 runs, tolerance 10%) → regression")],
             notes: ["p99(latency{request=checkout}): not compared yet"]),
         issues: [RunIssue(
             kind: .errorBurst, severity: .critical,
             summary: "Error burst from 00:01 to 00:02: 9 of 200 requests failed (4.5%, against 0.5% in the rest of the run), mostly status 503 (100%).",
-            evidence: .init(fromS: 1, toS: 2, metric: "error_rate", value: 0.045, unit: "fraction", threshold: 0.05,
+            evidence: .init(fromS: 1, toS: 2, metric: "error_rate", value: 0.045, unit: .fraction, threshold: 0.05,
                             reference: 0.005, count: 9, detail: "status 503 (100%)"))],
         recommendations: ["Look at target.log around 00:01 of the measured run (00:00:02 UTC): the target answered with errors there, so its own log says why."])
 }

@@ -107,15 +107,15 @@ import Store
         r.targetMetrics = ["http_requests_total": [value, -L.value, nil, value]]
         r.issues = [
             RunIssue(kind: .latencySpike, severity: .critical, summary: "x",
-                     evidence: .init(fromS: -seconds, toS: seconds, metric: "p99_latency", value: ms, unit: "ms", threshold: -ms, reference: ms)),
+                     evidence: .init(fromS: -seconds, toS: seconds, metric: "p99_latency", value: ms, unit: .milliseconds, threshold: -ms, reference: ms)),
             RunIssue(kind: .errorBurst, severity: .warning, summary: "y",
-                     evidence: .init(fromS: seconds, toS: seconds, metric: "error_rate", value: Double(count), unit: "count", count: count)),
+                     evidence: .init(fromS: seconds, toS: seconds, metric: "error_rate", value: Double(count), unit: .count, count: count)),
             RunIssue(kind: .targetRestart, severity: .warning, summary: "z",
-                     evidence: .init(fromS: 0, toS: seconds, metric: "process_start_time_seconds", value: -Double(L.count), unit: "percent")),
+                     evidence: .init(fromS: 0, toS: seconds, metric: "process_start_time_seconds", value: -Double(L.count), unit: .percent)),
         ]
         r.comparison = .init(baseline: "main", baselineRuns: ["a"], verdicts: [
-            .init(metric: "p95 latency", verdict: "regression", change: value, lower: -L.value, upper: value, tolerance: largest ? L.tolerance : 0,
-                  unit: "relative", baselineRuns: 1_000_000, candidateRuns: 0, reasons: ["r"], gating: true, line: "l"),
+            .init(metric: "p95 latency", verdict: .regression, change: value, lower: -L.value, upper: value, tolerance: largest ? L.tolerance : 0,
+                  unit: .relative, baselineRuns: 1_000_000, candidateRuns: 0, reasons: ["r"], gating: true, line: "l"),
         ], notes: [])
         r.verdict.exitCode = largest ? 255 : 0
         r.environment.cores = largest ? 1_000_000 : 0

@@ -12,10 +12,10 @@ import Testing
         return r
     }
 
-    static func comparison(_ verdict: String, strict: Bool = false, gating: Bool = true) -> ResultDocument.Comparison {
+    static func comparison(_ verdict: RegressionVerdictKind, strict: Bool = false, gating: Bool = true) -> ResultDocument.Comparison {
         ResultDocument.Comparison(baseline: "main", baselineRuns: ["a"], verdicts: [
             ResultDocument.RegressionVerdictInfo(metric: "p95 latency", verdict: verdict, change: 0.2, lower: 0.1, upper: 0.3, tolerance: 0.1,
-                                                 unit: "relative", baselineRuns: 1, candidateRuns: 1, reasons: [], gating: gating, line: "")
+                                                 unit: .relative, baselineRuns: 1, candidateRuns: 1, reasons: [], gating: gating, line: "")
         ], notes: [], strict: strict)
     }
 
@@ -23,18 +23,18 @@ import Testing
         // criteria passed, verdict, strict, fail-on, expected
         (true, nil, false, FailOn.both, Int32(0)),
         (false, nil, false, .both, 1),
-        (true, "regression", false, .both, 2),
-        (false, "regression", false, .both, 3),
-        (false, "regression", false, .criteria, 1),
-        (false, "regression", false, .regression, 2),
-        (false, "regression", false, .none, 0),
-        (true, "inconclusive", false, .both, 0),
-        (true, "inconclusive", true, .both, 2),
-        (false, "inconclusive", true, .both, 3),
-        (true, "improvement", true, .both, 0),
-        (true, "unchanged", true, .both, 0),
-    ] as [(Bool, String?, Bool, FailOn, Int32)])
-    func verdicts(criteriaPassed: Bool, verdict: String?, strict: Bool, failOn: FailOn, expected: Int32) {
+        (true, .regression, false, .both, 2),
+        (false, .regression, false, .both, 3),
+        (false, .regression, false, .criteria, 1),
+        (false, .regression, false, .regression, 2),
+        (false, .regression, false, .none, 0),
+        (true, .inconclusive, false, .both, 0),
+        (true, .inconclusive, true, .both, 2),
+        (false, .inconclusive, true, .both, 3),
+        (true, .improvement, true, .both, 0),
+        (true, .unchanged, true, .both, 0),
+    ] as [(Bool, RegressionVerdictKind?, Bool, FailOn, Int32)])
+    func verdicts(criteriaPassed: Bool, verdict: RegressionVerdictKind?, strict: Bool, failOn: FailOn, expected: Int32) {
         let code = RunOutcome.exitCode(runs: [Self.run(criteriaPassed: criteriaPassed)], comparison: verdict.map { Self.comparison($0, strict: strict) },
                                        failOn: failOn, signal: nil, failures: [])
         #expect(code == expected)
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func aReportedMetricNeverFailsTheBuild() {
-        #expect(RunOutcome.exitCode(runs: [Self.run(criteriaPassed: true)], comparison: Self.comparison("regression", gating: false),
+        #expect(RunOutcome.exitCode(runs: [Self.run(criteriaPassed: true)], comparison: Self.comparison(.regression, gating: false),
                                     failOn: .both, signal: nil, failures: []) == 0)
     }
 

@@ -55,7 +55,7 @@ import Store
         let all = try store.listTestResults()
         #expect(all.map(\.id) == ["a", "b", "c"])
         #expect(all.map(\.scenario) == ["quickstart", "quickstart", "other"])
-        #expect(all[0].status == "completed")
+        #expect(all[0].status == .completed)
         #expect(all[0].verdict == StoreFixture.base.verdict)
         #expect(try store.listTestResults(limit: 2).map(\.id) == ["a", "b"])
         #expect(try store.latestRunID() == "a")

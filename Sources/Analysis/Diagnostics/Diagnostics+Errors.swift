@@ -50,7 +50,7 @@ extension Diagnostics {
                 kind: .errorBurst,
                 severity: rate >= T.burstCriticalRate ? .critical : .warning,
                 summary: "Error burst \(window(w)): \(CriterionFormat.count(c.errors.total)) of \(CriterionFormat.count(c.requests)) requests failed (\(percent(rate)), against \(percent(rest.errorRate)) in the rest of the run), mostly \(dominant).",
-                evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "error_rate", value: rate, unit: "fraction",
+                evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "error_rate", value: rate, unit: .fraction,
                                 threshold: threshold, reference: rest.errorRate, count: c.errors.total, detail: dominant)))
         }
         return (bursts, losses)

@@ -26,7 +26,7 @@ extension Diagnostics {
             return RunIssue(
                 kind: .latencySpike, severity: critical ? .critical : .warning,
                 summary: "Latency spike \(window(w)): p99 reached \(duration(peak))\(w.count > 1 ? " at \(CriterionFormat.clock(peakSecond))" : ""), against \(duration(usual)) in a usual second.",
-                evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "p99_latency", value: peak.milliseconds, unit: "ms",
+                evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "p99_latency", value: peak.milliseconds, unit: .milliseconds,
                                 threshold: threshold.milliseconds, reference: usual.milliseconds,
                                 detail: factor.isFinite ? "\(Units.formatNumber(factor))× the usual p99" : nil))
         }

@@ -18,7 +18,7 @@ extension Diagnostics {
                     if let near { summary += ", and \(CriterionFormat.count(near.connectionErrors)) requests failed to connect or were reset \(window(near.range))" }
                     issues.append(RunIssue(
                         kind: .targetRestart, severity: .critical, summary: summary + ".",
-                        evidence: .init(fromS: Double(p.second + 1), toS: Double(t + 1), metric: "process_start_time_seconds", value: value, unit: "s",
+                        evidence: .init(fromS: Double(p.second + 1), toS: Double(t + 1), metric: "process_start_time_seconds", value: value, unit: .seconds,
                                         reference: p.value, count: 1, detail: near.map { "\($0.connectionErrors) connection errors" })))
                     seen.append(t)
                 }
@@ -30,7 +30,7 @@ extension Diagnostics {
                 kind: .targetRestart, severity: .critical,
                 summary: "The target stopped taking connections \(window(loss.range)) (\(CriterionFormat.count(loss.connectionErrors)) of \(CriterionFormat.count(loss.requests)) requests failed to connect or were reset) and served again from \(CriterionFormat.clock(loss.range.upperBound)): it probably restarted.",
                 evidence: .init(fromS: Double(loss.range.lowerBound), toS: Double(loss.range.upperBound), metric: "connect_errors",
-                                value: Double(loss.connectionErrors), unit: "count", count: loss.connectionErrors, detail: "recovered at \(CriterionFormat.clock(loss.range.upperBound))")))
+                                value: Double(loss.connectionErrors), unit: .count, count: loss.connectionErrors, detail: "recovered at \(CriterionFormat.clock(loss.range.upperBound))")))
         }
         return issues
     }

@@ -16,7 +16,7 @@ extension Diagnostics {
         return [RunIssue(
             kind: .droppedArrivals, severity: share >= DiagnosticThresholds.droppedCriticalShare ? .critical : .warning,
             summary: "\(CriterionFormat.count(total.dropped)) arrivals (\(percent(share)) of the schedule) were dropped \(window(span)) because \(CriterionFormat.count(load.maxInFlight)) requests were already outstanding (max_in_flight); the most, \(CriterionFormat.count(run[peak].counters.dropped)), at \(CriterionFormat.clock(peak)).",
-            evidence: .init(fromS: Double(first), toS: Double(last + 1), metric: "dropped_share", value: share, unit: "fraction",
+            evidence: .init(fromS: Double(first), toS: Double(last + 1), metric: "dropped_share", value: share, unit: .fraction,
                             threshold: 0, count: total.dropped, detail: "max_in_flight \(load.maxInFlight)"))]
     }
 
@@ -35,7 +35,7 @@ extension Diagnostics {
                 issues.append(RunIssue(
                     kind: .generatorSaturation, severity: .warning,
                     summary: "Requests left late: the send lag (schedule to send) had a p99 of \(duration(lag)), above \(duration(limit)), so the generator did not keep the schedule — all \(input.load.connections) connections were busy, or its CPU was.",
-                    evidence: .init(fromS: 0, toS: run.measuredEnd, metric: "send_lag_p99", value: lag.milliseconds, unit: "ms",
+                    evidence: .init(fromS: 0, toS: run.measuredEnd, metric: "send_lag_p99", value: lag.milliseconds, unit: .milliseconds,
                                     threshold: limit.milliseconds, detail: "\(input.load.connections) connections")))
             }
         }
@@ -82,14 +82,14 @@ extension Diagnostics {
             return RunIssue(
                 kind: .generatorSaturation, severity: critical ? .critical : .warning,
                 summary: "\(who) was CPU-bound \(span): it peaked at \(Int(peak.rounded()))% of one core, against \(Int(capacity))% for its \(threads) (limit \(Int(limit.rounded()))%), so the results may understate the target.",
-                evidence: .init(fromS: from, toS: to, metric: "generator_cpu_percent", value: peak, unit: "percent",
+                evidence: .init(fromS: from, toS: to, metric: "generator_cpu_percent", value: peak, unit: .percent,
                                 threshold: limit, reference: capacity, count: hot.count, detail: threads))
         }
         let host = hot.compactMap(\.sample.hostCPUPercent).max() ?? 0
         return RunIssue(
             kind: .generatorSaturation, severity: critical ? .critical : .warning,
             summary: "The host's CPU was full \(span) (up to \(Int(host.rounded()))%, limit \(Int(judge.hostThreshold))%) while the load generator used up to \(Int(peak.rounded()))% of one core: the generator competed for CPU, so the results may understate the target.",
-            evidence: .init(fromS: from, toS: to, metric: "host_cpu_percent", value: host, unit: "percent",
+            evidence: .init(fromS: from, toS: to, metric: "host_cpu_percent", value: host, unit: .percent,
                             threshold: judge.hostThreshold, count: hot.count, detail: "generator up to \(Int(peak.rounded()))%, \(threads)"))
     }
 }

@@ -62,7 +62,7 @@ extension Diagnostics {
         return RunIssue(
             kind: .targetSaturation, severity: .warning,
             summary: "The target saturated at about \(Units.formatNumber(plateau.rounded()))/s from \(CriterionFormat.clock(from)): the load rose from \(level(load[knee], model)) to \(level(topLoad, model)) while throughput stayed flat and p95 latency rose from \(duration(.seconds(usual))) to \(duration(.seconds(underLoad))).",
-            evidence: .init(fromS: Double(from), toS: Double(to), metric: "throughput", value: plateau, unit: "per_second",
+            evidence: .init(fromS: Double(from), toS: Double(to), metric: "throughput", value: plateau, unit: .perSecond,
                             detail: rise))
     }
 
@@ -81,7 +81,7 @@ extension Diagnostics {
         return RunIssue(
             kind: .targetSaturation, severity: share < T.shortfallCriticalShare ? .critical : .warning,
             summary: "The target fell behind the arrival schedule \(window(w)): \(Units.formatNumber(achieved.rounded()))/s completed against \(Units.formatNumber(plan.rounded()))/s planned (\(percent(share))).",
-            evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "throughput", value: achieved, unit: "per_second",
+            evidence: .init(fromS: Double(w.lowerBound), toS: Double(w.upperBound), metric: "throughput", value: achieved, unit: .perSecond,
                             threshold: T.shortfallShare * plan, reference: plan, detail: "\(percent(share)) of the plan"))
     }
 }

@@ -45,13 +45,12 @@ extension RunIssue.Evidence {
 
     private func format(_ v: Double) -> String {
         switch unit {
-        case "fraction": return "\(Units.formatNumber(v * 100))%"
-        case "ms": return Units.formatMilliseconds(v)
-        case "percent": return "\(Int(v.rounded()))%"
-        case "per_second": return "\(Units.formatNumber(v.rounded()))/s"
-        case "count": return CriterionFormat.count(Int(v.rounded()))
-        case "s": return "\(Units.formatNumber(v))s"
-        default: return Units.formatNumber(v)
+        case .fraction: "\(Units.formatNumber(v * 100))%"
+        case .milliseconds: Units.formatMilliseconds(v)
+        case .percent: "\(Int(v.rounded()))%"
+        case .perSecond: "\(Units.formatNumber(v.rounded()))/s"
+        case .count: CriterionFormat.count(Int(v.rounded()))
+        case .seconds: "\(Units.formatNumber(v))s"
         }
     }
 }

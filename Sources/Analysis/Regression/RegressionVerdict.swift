@@ -1,26 +1,12 @@
 import Foundation
+import Results
 
 /// The verdict on one gated metric of a candidate against a baseline (README, *Results store and baselines*: the method).
 public struct RegressionVerdict: Sendable, Codable, Hashable {
     /// What the confidence interval says about the change.
-    public enum Kind: String, Sendable, Codable, Hashable, CaseIterable {
-        /// The whole interval lies beyond the tolerance in the bad direction.
-        case regression
-        /// The whole interval lies beyond the tolerance in the good direction.
-        case improvement
-        /// The whole interval lies inside ±2 × tolerance.
-        case unchanged
-        /// None of the above, or a quality gate failed; warns, fails only under `--strict`.
-        case inconclusive
-    }
-
+    public typealias Kind = RegressionVerdictKind
     /// How `change`, `lower`, `upper` and `tolerance` are expressed.
-    public enum Unit: String, Sendable, Codable, Hashable {
-        /// Relative change: 0.12 is +12% (latency, throughput).
-        case relative
-        /// Absolute difference of proportions: 0.0012 is +0.12 percentage points (error rate).
-        case percentagePoints
-    }
+    public typealias Unit = ChangeUnit
 
     /// The metric's display name, e.g. "p95 latency".
     public var metric: String

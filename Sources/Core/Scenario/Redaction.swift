@@ -90,7 +90,7 @@ public struct RedactedScenario: Codable, Sendable, Hashable {
 
     /// The load model, stages and connection knobs.
     public struct Load: Codable, Sendable, Hashable {
-        public var model: String
+        public var model: LoadModel
         public var warmupSeconds: Double
         public var start: Double
         public var stages: [Stage]
@@ -170,7 +170,7 @@ extension Scenario {
         target.metrics = self.target.metrics
 
         let load = RedactedScenario.Load(
-            model: self.load.model.rawValue, warmupSeconds: self.load.warmup.seconds, start: self.load.start,
+            model: self.load.model, warmupSeconds: self.load.warmup.seconds, start: self.load.start,
             stages: self.load.stages.map { .init(name: $0.name, durationSeconds: $0.duration.seconds, target: $0.target) },
             maxInFlight: self.load.maxInFlight, connections: self.load.connections, thinkSeconds: self.load.think.seconds,
             timeoutSeconds: self.load.timeout.seconds, keepalive: self.load.keepalive)

@@ -56,7 +56,7 @@ private struct LatencyCurve {
     var count: UInt64
 
     init?(_ r: ResultDocument) {
-        let encoded = r.histograms.first { $0.metric == "latency" && $0.scope == "overall" }
+        let encoded = r.histograms.first { $0.metric == .latency && $0.scope == .overall }
         if let encoded, let h = try? HistogramCodec.decodeLatency(encoded.data), h.count > 0 {
             source = .histogram(h)
             count = h.count

@@ -40,10 +40,10 @@ enum ReportViewModel {
         let scenarioJSON = (try? ResultDocument.makeEncoder().encode(r.scenario)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return [
             "verdict": ["passed": failed == 0, "text": verdictText, "class": failed == 0 ? "pass" : "fail",
-                        "emoji": failed == 0 ? "✅" : "❌", "symbol": failed == 0 ? "✓" : "✗", "partial": r.status == "partial", "stopReason": r.stopReason ?? ""],
+                        "emoji": failed == 0 ? "✅" : "❌", "symbol": failed == 0 ? "✓" : "✗", "partial": r.status == .partial, "stopReason": r.stopReason ?? ""],
             "scenario": ["name": r.scenario.name, "description": r.scenario.description ?? "", "hasDescription": !(r.scenario.description ?? "").isEmpty, "json": scenarioJSON],
             "run": ["id": r.testId, "startedAt": dates.string(from: r.startedAt), "endedAt": dates.string(from: r.endedAt),
-                    "target": r.target, "measured": "\(Units.formatNumber(s.measuredS))s", "status": r.status,
+                    "target": r.target, "measured": "\(Units.formatNumber(s.measuredS))s", "status": r.status.rawValue,
                     "tags": r.tags.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }],
             "environment": env,
             "summary": ["requests": String(s.requests), "throughput": rate(s.throughput), "errors": String(s.errors),
@@ -61,8 +61,8 @@ enum ReportViewModel {
             "comparison": [
                 "baseline": r.comparison?.baseline ?? "", "runs": String(r.comparison?.baselineRuns.count ?? 0),
                 "verdicts": (r.comparison?.verdicts ?? []).map { v in
-                    ["metric": v.metric, "verdict": v.verdict, "line": v.line, "gating": v.gating,
-                     "bad": v.gating && v.verdict == "regression", "reasons": v.reasons.joined(separator: "; "), "hasReasons": !v.reasons.isEmpty] as [String: Any]
+                    ["metric": v.metric, "verdict": v.verdict.rawValue, "line": v.line, "gating": v.gating,
+                     "bad": v.gating && v.verdict == .regression, "reasons": v.reasons.joined(separator: "; "), "hasReasons": !v.reasons.isEmpty] as [String: Any]
                 },
                 "notes": r.comparison?.notes ?? [], "hasNotes": !(r.comparison?.notes ?? []).isEmpty,
             ] as [String: Any],

@@ -143,10 +143,10 @@ public struct ResultMetric: Sendable, Hashable, CustomStringConvertible {
 
     /// A percentile the summary does not list, from the run's stored histogram.
     private func histogramPercentile(_ p: Double, in result: ResultDocument) -> Double? {
-        let metric = selector.metric == .latency ? "latency" : "service_time"
+        let metric: ResultDocument.EncodedHistogram.Metric = selector.metric == .latency ? .latency : .serviceTime
         let request = selector.filter.request
         guard let encoded = result.histograms.first(where: {
-            $0.metric == metric && (request == nil ? $0.scope == "overall" : $0.scope == "request" && $0.name == request)
+            $0.metric == metric && (request == nil ? $0.scope == .overall : $0.scope == .request && $0.name == request)
         }), let histogram = try? HistogramCodec.decodeLatency(encoded.data), histogram.count > 0 else { return nil }
         return histogram.value(atPercentile: p).seconds * 1000
     }
