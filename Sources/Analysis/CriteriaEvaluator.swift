@@ -14,18 +14,20 @@ import Metrics
 /// - A criterion that matched nothing fails with status `noData`: nothing to judge never passes.
 public enum CriteriaEvaluator {
     /// Judges every criterion against a finished run's metrics, in order.
-    /// - Parameter prom: per-second values scraped from the target, for `prom:` criteria.
-    public static func evaluate(_ criteria: [CriterionSpec], metrics: RunMetrics, prom: PromSeries? = nil) -> [CriterionResult] {
-        criteria.map { evaluate($0, metrics: metrics, prom: prom) }
+    /// - Parameters:
+    ///   - prom: per-second values scraped from the target, for `prom:` criteria.
+    ///   - faults: when the faults were in force, for `recovery_time`.
+    public static func evaluate(_ criteria: [CriterionSpec], metrics: RunMetrics, prom: PromSeries? = nil, faults: [FaultWindow] = []) -> [CriterionResult] {
+        criteria.map { evaluate($0, metrics: metrics, prom: prom, faults: faults) }
     }
 
     /// Judges one criterion against a finished run's metrics.
-    public static func evaluate(_ criterion: CriterionSpec, metrics: RunMetrics, prom: PromSeries? = nil) -> CriterionResult {
+    public static func evaluate(_ criterion: CriterionSpec, metrics: RunMetrics, prom: PromSeries? = nil, faults: [FaultWindow] = []) -> CriterionResult {
         let expression = criterion.expression
         let selector = expression.selector
         switch selector.metric {
         case .recoveryTime:
-            return result(criterion, .noData, measured: nil, evidence: "no faults ran")
+            return evaluateRecovery(criterion, metrics: metrics, faults: faults)
         case .prom(let name):
             return evaluateProm(criterion, name: name, prom: prom, layout: metrics.layout, measuredDuration: metrics.measuredDuration)
         case .latency, .serviceTime, .throughput, .errorRate, .errors, .dropped:

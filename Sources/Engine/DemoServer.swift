@@ -7,7 +7,7 @@ import Synchronization
 /// The embedded demo target (README, *Scenario file*: the embedded target): a small HTTP/1.1 JSON service with knobs for latency,
 /// jitter, errors and periodic stalls, so tests and demos can shape what the load meets.
 ///
-/// Routes: `GET /` (about the service), `GET /health`, `GET /products/N`, `POST /checkout`,
+/// Routes: `GET /` (about the service), `GET /health`, `GET /products/N`, `GET /bytes/N` (N bytes), `POST /checkout`,
 /// `GET /metrics` (Prometheus text: requests by route and status, orders); anything else is 404.
 /// Answers are delayed on the event loop, never by sleeping.
 public final class DemoServer: Sendable {
@@ -201,10 +201,17 @@ final class DemoHandler: ChannelInboundHandler {
         }
         switch (head.method, path) {
         case (.GET, "/"), (.HEAD, "/"):
-            return ("root", .ok, #"{"service":"stress-ci demo target","routes":["GET /","GET /health","GET /products/{id}","POST /checkout","GET /metrics"]}"#)
+            return ("root", .ok, #"{"service":"stress-ci demo target","routes":["GET /","GET /health","GET /products/{id}","GET /bytes/{n}","POST /checkout","GET /metrics"]}"#)
         case (.POST, "/checkout"):
             orders += 1
             return ("checkout", .created, #"{"order":"\#(orders)","status":"created","received_bytes":\#(bodyBytes)}"#)
+        case (.GET, _) where path.hasPrefix("/bytes/"):
+            // A body of N bytes (at most 16 MiB), for bandwidth and transfer tests.
+            let count = path.dropFirst("/bytes/".count)
+            guard !count.isEmpty, count.allSatisfy(\.isASCII), let n = Int(count), (0...Self.maxBytesBody).contains(n) else {
+                return ("bytes", .notFound, #"{"error":"give a size from 0 to 16777216 bytes"}"#)
+            }
+            return ("bytes", .ok, String(repeating: "x", count: n))
         case (.GET, _) where path.hasPrefix("/products/"):
             let id = path.dropFirst("/products/".count)
             guard !id.isEmpty, id.allSatisfy(\.isASCII), let n = Int(id), n >= 0 else {
@@ -216,11 +223,15 @@ final class DemoHandler: ChannelInboundHandler {
         }
     }
 
+    /// The largest `GET /bytes/N`.
+    static let maxBytesBody = 16 << 20
+
     private static func routeName(_ path: String) -> String {
         switch path {
         case "/": "root"
         case "/checkout": "checkout"
         case _ where path.hasPrefix("/products/"): "products"
+        case _ where path.hasPrefix("/bytes/"): "bytes"
         default: "other"
         }
     }

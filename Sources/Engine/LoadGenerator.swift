@@ -26,6 +26,10 @@ public final class LoadGenerator: Sendable {
         var workers: [LoopWorker] = []
         /// A loop's poller failed for good: which loop, and how.
         var failure: String?
+        /// Where connections go instead of `endpoint` (a fault proxy in front of it).
+        var route: Endpoint?
+        /// Each request carries its index in the mix for the fault proxy.
+        var tagRequests = false
     }
 
     private let control = LockedBox(Control())
@@ -40,6 +44,19 @@ public final class LoadGenerator: Sendable {
         self.threads = max(1, threads)
         self.layout = MetricsLayout(scenario: scenario, percentiles: percentiles)
     }
+
+    /// Before `run`: connect to `proxy` instead of the endpoint (its address only: the Host
+    /// header, TLS name and verification stay the endpoint's), and, with `tagRequests`, send each
+    /// request's index in the mix in a header the proxy strips (README, *Failure injection*).
+    public func route(through proxy: Endpoint, tagRequests: Bool) {
+        control.withLock {
+            $0.route = proxy
+            $0.tagRequests = tagRequests
+        }
+    }
+
+    /// The scenario clock: time since the load started, paused time excluded (zero before).
+    public func scenarioTime() -> Duration { .nanoseconds(clock.now()) }
 
     /// Runs the load to the end of its stages (or until `stop()`), calling `onSecond` with each
     /// measured second as it completes, and returns everything measured.
@@ -58,7 +75,8 @@ public final class LoadGenerator: Sendable {
         let load = scenario.load
         // Every connection needs a descriptor: raise the limit before opening any.
         try DescriptorLimit.raise(toFit: DescriptorLimit.sockets(for: load))
-        let resolved = try await endpoint.resolve()
+        let (route, tagRequests) = control.withLock { ($0.route, $0.tagRequests) }
+        let resolved = try await (route ?? endpoint).resolve()
         let address = resolved.withSockAddr { ConnectAddress($0, length: $1) }
         let tlsContext = endpoint.tls ? try TLSClientContext(insecure: endpoint.insecure, caFile: endpoint.caFile) : nil
         let isIPLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
@@ -68,7 +86,9 @@ public final class LoadGenerator: Sendable {
                                   verifyHost: endpoint.insecure ? nil : endpoint.host, verifyHostIsIP: isIPLiteral)
         let config = WorkerConfig(
             model: load.model, schedule: schedule,
-            requests: scenario.requests.map { PreparedRequest($0, endpoint: endpoint, keepalive: load.keepalive) },
+            requests: scenario.requests.enumerated().map { i, spec in
+                PreparedRequest(spec, endpoint: endpoint, keepalive: load.keepalive, tag: tagRequests ? i : nil)
+            },
             mix: RequestMix(weights: scenario.requests.map(\.weight)),
             timeout: max(.milliseconds(1), Nanos(load.timeout)), think: max(.zero, Nanos(load.think)),
             keepalive: load.keepalive, workerCount: workerCount, layout: layout)

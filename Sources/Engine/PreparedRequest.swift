@@ -24,7 +24,12 @@ final class PreparedRequest: Sendable {
     private let body: Template?
     private let sendsContentLength: Bool
 
-    init(_ spec: RequestSpec, endpoint: Endpoint, keepalive: Bool) {
+    /// The header that names a request's index in the mix to the fault proxy, which strips it
+    /// (README, *Failure injection*: `request:`).
+    static let faultTagHeader = "x-stress-ci-request"
+
+    /// - Parameter tag: the request's index in the mix, sent in `faultTagHeader` when set.
+    init(_ spec: RequestSpec, endpoint: Endpoint, keepalive: Bool, tag: Int? = nil) {
         name = spec.name
         let method = spec.method.uppercased()
         expectsBody = method != "HEAD"
@@ -48,6 +53,7 @@ final class PreparedRequest: Sendable {
         }
         // HTTP/1.1 keeps connections alive unless told otherwise: only a close is said.
         if !keepalive { fixed += "Connection: close\r\n" }
+        if let tag { fixed += "\(Self.faultTagHeader): \(tag)\r\n" }
         fixedHeaders = fixed
         templatedHeaders = templated
         body = spec.body

@@ -120,6 +120,10 @@ public struct JUnitReport: Sendable, Equatable {
         if let ci = env.ci { out.append(Property("ci", ci)) }
         out.append(Property("os", env.os))
         out += r.tags.sorted { $0.key < $1.key }.map { Property("tag.\($0.key)", $0.value) }
+        // One property per injected fault: `fault.NAME` = kind, settings, when, effect, recovery.
+        for f in FaultRows.rows(r.faults ?? []) {
+            out.append(Property("fault.\(f.name)", "\(f.kind) (\(f.settings)) planned \(f.planned), in force \(f.actual); \(f.effect); \(f.recovery)"))
+        }
         return out
     }
 

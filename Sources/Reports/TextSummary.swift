@@ -33,6 +33,11 @@ public enum TextSummary {
                 line("  · \(name.padding(toLength: max(10, name.count), withPad: " ", startingAt: 0))  \(n.stats.requests) req, p95 \(ms(n.stats.latency.percentiles["p95"])), errors \(pct(n.stats.errorRate))")
             }
         }
+        let faults = FaultRows.rows(r.faults ?? [])
+        if !faults.isEmpty {
+            line("faults")
+            for f in faults { line("  \(f.name) (\(f.kind)) in force \(f.actual): \(f.effect); \(f.recovery)") }
+        }
         if !r.successCriteria.isEmpty {
             line("criteria")
             for c in r.successCriteria {

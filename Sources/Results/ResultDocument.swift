@@ -44,6 +44,8 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public var issues: [RunIssue]
     /// Plain sentences that follow from the issues; empty when there are none.
     public var recommendations: [String]
+    /// The injected faults (README, *Failure injection*); nil (absent) when the scenario has none.
+    public var faults: [FaultRecord]?
 
     /// A histogram as HdrHistogram's Java, Go, Python and Rust libraries read it.
     public struct EncodedHistogram: Sendable, Codable, Equatable {
@@ -260,9 +262,10 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         case comparison
         case issues
         case recommendations
+        case faults
     }
 
-    public init(schemaVersion: Int, testId: String, status: Status, stopReason: String? = nil, startedAt: Date, endedAt: Date, target: String, tags: [String: String], scenario: RedactedScenario, environment: EnvironmentInfo, timeline: Timeline, summary: Summary, metrics: Metrics, successCriteria: [Criterion], verdict: VerdictInfo, histograms: [EncodedHistogram], monitoring: [SourceSeries], targetMetrics: [String: [Double?]]? = nil, warnings: [String], comparison: Comparison? = nil, issues: [RunIssue], recommendations: [String]) {
+    public init(schemaVersion: Int, testId: String, status: Status, stopReason: String? = nil, startedAt: Date, endedAt: Date, target: String, tags: [String: String], scenario: RedactedScenario, environment: EnvironmentInfo, timeline: Timeline, summary: Summary, metrics: Metrics, successCriteria: [Criterion], verdict: VerdictInfo, histograms: [EncodedHistogram], monitoring: [SourceSeries], targetMetrics: [String: [Double?]]? = nil, warnings: [String], comparison: Comparison? = nil, issues: [RunIssue], recommendations: [String], faults: [FaultRecord]? = nil) {
         self.schemaVersion = schemaVersion
         self.testId = testId
         self.status = status
@@ -285,6 +288,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         self.comparison = comparison
         self.issues = issues
         self.recommendations = recommendations
+        self.faults = faults
     }
 }
 

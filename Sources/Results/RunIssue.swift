@@ -76,12 +76,15 @@ public struct RunIssue: Sendable, Hashable, Codable {
     /// One plain sentence with the numbers.
     public var summary: String
     public var evidence: Evidence
+    /// The injected fault that caused it (a `target_restart` after a `kill`), by name.
+    public var fault: String?
 
-    public init(kind: Kind, severity: Severity, summary: String, evidence: Evidence) {
+    public init(kind: Kind, severity: Severity, summary: String, evidence: Evidence, fault: String? = nil) {
         self.kind = kind
         self.severity = severity
         self.summary = summary
         self.evidence = evidence
+        self.fault = fault
     }
 }
 

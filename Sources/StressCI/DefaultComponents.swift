@@ -3,6 +3,7 @@ import Core
 import Engine
 import Foundation
 import Metrics
+import Synchronization
 
 /// The real parts behind a run: the target (embedded demo server, a launched process, or a URL)
 /// and the SwiftNIO load generator.
@@ -33,22 +34,53 @@ extension Scenario {
     }
 }
 
-/// The target as started for one run; `shutdown` stops what was started.
-final class StartedTarget: TargetSession {
+/// The target as started for one run; `shutdown` stops what was started. A launched target can
+/// be killed and started again by a `kill` fault (`ProcessFaultTarget`).
+final class StartedTarget: ProcessFaultTarget {
     private let demo: DemoServer?
-    private let process: TargetProcess?
+    /// The launched process: replaced when a `kill` fault starts it again.
+    private let process: Mutex<TargetProcess?>
+    /// How to launch it again, and when it is ready.
+    private let launch: (command: [String], logPath: String, secrets: Set<String>, ready: ReadySpec)?
 
     let loadEndpoint: Endpoint
 
-    private init(endpoint: Endpoint, demo: DemoServer?, process: TargetProcess?) {
+    private init(endpoint: Endpoint, demo: DemoServer?, process: TargetProcess?,
+                 launch: (command: [String], logPath: String, secrets: Set<String>, ready: ReadySpec)? = nil) {
         self.loadEndpoint = endpoint
         self.demo = demo
-        self.process = process
+        self.process = Mutex(process)
+        self.launch = launch
     }
 
     var address: String { loadEndpoint.urlDescription }
     var endpoint: Endpoint? { loadEndpoint }
-    var processID: Int32? { process?.pid }
+    var processID: Int32? { process.withLock { $0?.pid } }
+
+    func signalTarget(_ signal: Int32) {
+        process.withLock { $0 }?.signal(signal)
+    }
+
+    func relaunch() async throws -> Int32 {
+        guard let launch else { throw StressError(.usage, "the target was not launched by stress-ci: it cannot be started again") }
+        let old = process.withLock { $0 }
+        // Killed just before: reap it so the new one can take the port.
+        _ = await old?.stop(grace: .zero)
+        let fresh = try TargetProcess.launch(launch.command, logPath: launch.logPath, secrets: launch.secrets)
+        process.withLock { $0 = fresh }
+        return fresh.pid
+    }
+
+    func waitUntilReady() async -> Bool {
+        guard let ready = launch?.ready else { return true }
+        let current = process.withLock { $0 }
+        do {
+            try await ReadinessProbe(endpoint: loadEndpoint, path: ready.path, timeout: ready.timeout).wait(for: current)
+            return true
+        } catch {
+            return false
+        }
+    }
 
     /// - Parameter secrets: values masked as `***` in a launched target's log.
     static func start(_ target: TargetSpec, logPath: String, secrets: Set<String> = []) async throws -> StartedTarget {
@@ -74,13 +106,14 @@ final class StartedTarget: TargetSession {
                     throw error
                 }
             }
-            return StartedTarget(endpoint: endpoint, demo: nil, process: process)
+            let launch = target.start.map { (command: $0, logPath: logPath, secrets: secrets, ready: target.ready ?? ReadySpec()) }
+            return StartedTarget(endpoint: endpoint, demo: nil, process: process, launch: launch)
         }
     }
 
     func shutdown() async {
         try? await demo?.stop()
-        _ = await process?.stop()
+        _ = await process.withLock({ $0 })?.stop()
     }
 }
 
@@ -99,4 +132,12 @@ final class EngineDriver: LoadDriver {
     func pause() { generator.pause() }
     func resume() { generator.resume() }
     func stop() { generator.stop() }
+    func route(through route: FaultRoute) -> Bool {
+        generator.route(through: route.endpoint, tagRequests: route.tagRequests)
+        return true
+    }
+    var scenarioClock: (@Sendable () -> Duration)? {
+        let generator = self.generator
+        return { generator.scenarioTime() }
+    }
 }

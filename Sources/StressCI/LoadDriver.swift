@@ -12,10 +12,17 @@ public protocol LoadDriver: AnyObject, Sendable {
     func stop()
     /// Threads generating load (the generator's CPU ceiling is threads × one core).
     var threads: Int { get }
+    /// Before `run`: connect through `route` (a fault proxy) instead of the target; false when
+    /// this driver cannot.
+    func route(through route: FaultRoute) -> Bool
+    /// The scenario clock, when the driver keeps one (the engine does); faults follow it.
+    var scenarioClock: (@Sendable () -> Duration)? { get }
 }
 
 extension LoadDriver {
     public var threads: Int { 1 }
+    public func route(through route: FaultRoute) -> Bool { false }
+    public var scenarioClock: (@Sendable () -> Duration)? { nil }
 }
 
 /// Where the load goes, and the duty to stop what was started to serve it.

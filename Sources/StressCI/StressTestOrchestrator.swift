@@ -26,6 +26,7 @@ public final class StressTestOrchestrator: Sendable {
         var target: TargetSession?
         var driver: LoadDriver?
         var factory: ComponentFactory?
+        var injector: FailureInjector?
         var callbacks: [LifecycleEvent: [@Sendable (TestStatus) -> Void]] = [:]
         var progress: [@Sendable (TestStatus) -> Void] = []
         var runStart: Duration?
@@ -73,12 +74,20 @@ public final class StressTestOrchestrator: Sendable {
         state.withLock { $0.scenario = scenario }
     }
 
-    /// Supplies the target session and load driver instead of the defaults built from the scenario.
-    public func setComponents(target: TargetSession, driver: LoadDriver) {
+    /// Supplies the target session and load driver instead of the defaults built from the
+    /// scenario, and the failure injector instead of the built-in one (README, *Failure injection*).
+    public func setComponents(target: TargetSession, driver: LoadDriver, failureInjector: FailureInjector? = nil) {
         state.withLock {
             $0.target = target
             $0.driver = driver
+            if let failureInjector { $0.injector = failureInjector }
         }
+    }
+
+    /// Supplies the failure injector for the scenario's faults. Without one, a scenario with faults
+    /// gets `BuiltInFailureInjector` (the fault proxy and the process faults).
+    public func setFailureInjector(_ injector: FailureInjector) {
+        state.withLock { $0.injector = injector }
     }
 
     /// Supplies a factory that builds the target session and driver once the run initializes.
@@ -102,10 +111,12 @@ public final class StressTestOrchestrator: Sendable {
     /// Returns the run's outcome; throws (and moves to FAILED) when the run could not be carried out,
     /// `RunStopped` when `stopTest` came before the load started.
     public func startTest() async throws -> TestRun {
-        let (scenario, presetTarget, presetDriver, factory) = try state.withLock { s throws -> (Scenario, TargetSession?, LoadDriver?, ComponentFactory?) in
+        let (scenario, presetTarget, presetDriver, factory, chosenInjector) = try state.withLock {
+            s throws -> (Scenario, TargetSession?, LoadDriver?, ComponentFactory?, FailureInjector?) in
             guard let scenario = s.scenario else { throw StressError(.usage, "no scenario loaded", hint: "call loadScenario first") }
-            return (scenario, s.target, s.driver, s.factory)
+            return (scenario, s.target, s.driver, s.factory, s.injector)
         }
+        let injector = chosenInjector ?? (scenario.faults.isEmpty ? nil : BuiltInFailureInjector())
         try move(to: .initializing)
         let startedAt = Date()
         var target = presetTarget
@@ -147,29 +158,39 @@ public final class StressTestOrchestrator: Sendable {
             if let reason = state.withLock({ $0.machine.state == .stopping ? $0.stopReason : nil }) {
                 throw RunStopped(reason: reason)
             }
+            if let injector, let target {
+                if let route = try await injector.prepare(scenario: scenario, target: target), !driver.route(through: route) {
+                    throw StressError(.usage, "the load driver cannot be routed through the fault proxy",
+                                      hint: "implement LoadDriver.route(through:), or use a failure injector that needs no route")
+                }
+            }
             let monitor = target.map { RunMonitor(scenario: scenario, target: $0, generatorThreads: driver.threads) }
             state.withLock { $0.runStart = clock.now() }
             monitor?.start()
             try move(to: .running)
+            injector?.start(clock: driver.scenarioClock ?? { [weak self] in self?.currentStatus.elapsed ?? .zero })
             let metrics: RunMetrics
             do {
                 metrics = try await driver.run { [weak self] second in self?.observe(second) }
             } catch {
+                _ = await injector?.finish()
                 _ = await monitor?.finish()
                 throw error
             }
+            let injected = await injector?.finish() ?? []
             let report = await monitor?.finish() ?? .empty
             if state.withLock({ $0.machine.state == .running || $0.machine.state == .paused }) {
                 try move(to: .stopping, reason: "end of schedule")
             }
             await target?.shutdown()
-            let results = CriteriaEvaluator.evaluate(scenario.criteria, metrics: metrics, prom: PromSeries(samples: report.prometheus))
+            let results = CriteriaEvaluator.evaluate(scenario.criteria, metrics: metrics, prom: PromSeries(samples: report.prometheus),
+                                                     faults: scenario.faultWindows(injected))
             try move(to: .completed)
             return state.withLock { s in
                 TestRun(
                     scenario: scenario, metrics: metrics, criteria: results, history: s.machine.history,
                     pauses: s.pauses, stopReason: s.stopReason, startedAt: startedAt, endedAt: Date(),
-                    targetAddress: target?.address ?? "", monitoring: report)
+                    targetAddress: target?.address ?? "", monitoring: report, faults: injected)
             }
         } catch {
             await target?.shutdown()
@@ -318,6 +339,8 @@ public struct TestRun: Sendable {
     public var targetAddress: String
     /// Host, generator and target samples, target metrics, and warnings (e.g. a saturated generator).
     public var monitoring: MonitorReport
+    /// What each of the scenario's faults did, in the scenario's order (empty without faults).
+    public var faults: [InjectedFault] = []
 
     public var isPartial: Bool { stopReason != nil }
     public var criteriaPassed: Bool { criteria.allSatisfy(\.passed) }

@@ -7,7 +7,7 @@ struct DemoServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-server",
         abstract: "Serve the embedded demo target on loopback until interrupted.",
-        discussion: "Answers GET /, GET /health, GET /products/N and POST /checkout with JSON.")
+        discussion: "Answers GET /, GET /health, GET /products/N and POST /checkout with JSON, GET /bytes/N with N bytes.")
 
     @Option(help: "Port to listen on (0 = any free port).")
     var port = 8080
@@ -33,9 +33,13 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads.")
     var threads = 1
 
+    @Option(help: "Wait this long before listening, like a slow-starting service, e.g. 1.5s.")
+    var startupDelay = "0s"
+
     func validate() throws {
         // The same bounds as the scenario's demo knobs (the README's bounds table).
-        let durations = [("--latency", latency, ScenarioBounds.maxShortDuration), ("--jitter", jitter, ScenarioBounds.maxShortDuration)]
+        let durations = [("--latency", latency, ScenarioBounds.maxShortDuration), ("--jitter", jitter, ScenarioBounds.maxShortDuration),
+                         ("--startup-delay", startupDelay, ScenarioBounds.maxShortDuration)]
             + [("--stall-every", stallEvery), ("--stall-for", stallFor)].compactMap { n, v in v.map { (n, $0, ScenarioBounds.maxRunDuration) } }
         for (name, value, bound) in durations {
             guard let d = Units.parseDuration(value) else { throw ValidationError("\(name) expects a duration like 20ms, got `\(value)`") }
@@ -59,6 +63,7 @@ struct DemoServerCommand: AsyncParsableCommand {
             errorRate: Units.parsePercent(errorRate) ?? 0,
             stallEvery: stallEvery.flatMap(Units.parseDuration),
             stallFor: stallFor.flatMap(Units.parseDuration))
+        if let delay = Units.parseDuration(startupDelay), delay > .zero { try? await Task.sleep(for: delay) }
         let server: DemoServer
         do {
             server = try await DemoServer.start(options: options, host: host, port: port, threads: threads)

@@ -11,15 +11,18 @@ public struct MetricSelector: Sendable, Hashable, CustomStringConvertible {
         case latency, serviceTime, throughput, errorRate, errors, dropped, recoveryTime
         case prom(String)
     }
-    /// `{request=…}` and `{status=5xx}` (`status` holds a class like `5xx` or an exact code like `503`).
+    /// `{request=…}` and `{status=5xx}` (`status` holds a class like `5xx` or an exact code like `503`);
+    /// `{fault=…}` picks one fault for `recovery_time`.
     public struct Filter: Sendable, Hashable {
         public var request: String?
         public var status: StatusFilter?
-        public init(request: String? = nil, status: StatusFilter? = nil) {
+        public var fault: String?
+        public init(request: String? = nil, status: StatusFilter? = nil, fault: String? = nil) {
             self.request = request
             self.status = status
+            self.fault = fault
         }
-        public var isEmpty: Bool { request == nil && status == nil }
+        public var isEmpty: Bool { request == nil && status == nil && fault == nil }
     }
     public enum StatusFilter: Sendable, Hashable, CustomStringConvertible {
         /// `5xx`: the hundreds digit.
@@ -65,6 +68,7 @@ public struct MetricSelector: Sendable, Hashable, CustomStringConvertible {
         var labels: [String] = []
         if let r = filter.request { labels.append("request=\(r)") }
         if let s = filter.status { labels.append("status=\(s)") }
+        if let f = filter.fault { labels.append("fault=\(f)") }
         if !labels.isEmpty { m += "{\(labels.joined(separator: ","))}" }
         switch aggregate {
         case .percentile(let p): return "p\(Units.formatNumber(p))(\(m))"

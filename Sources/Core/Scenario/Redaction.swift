@@ -133,7 +133,9 @@ public struct RedactedScenario: Codable, Sendable, Hashable {
         public var atSeconds: Double
         public var forSeconds: Double
         public var parameters: [String: String]
-        enum CodingKeys: String, CodingKey { case kind, parameters, atSeconds = "at_seconds", forSeconds = "for_seconds" }
+        public var name: String?
+        public var request: String?
+        enum CodingKeys: String, CodingKey { case kind, parameters, name, request, atSeconds = "at_seconds", forSeconds = "for_seconds" }
     }
 
     public var name: String
@@ -185,7 +187,8 @@ extension Scenario {
                 expectBodyContains: request.expect.bodyContains)
         }
         let faults = self.faults.map {
-            RedactedScenario.Fault(kind: $0.kind.rawValue, atSeconds: $0.at.seconds, forSeconds: $0.duration.seconds, parameters: $0.parameters)
+            RedactedScenario.Fault(kind: $0.kind.rawValue, atSeconds: $0.at.seconds, forSeconds: $0.duration.seconds, parameters: $0.parameters,
+                                   name: $0.name, request: $0.request)
         }
         return RedactedScenario(
             name: name, description: description, target: target, load: load, requests: requests,

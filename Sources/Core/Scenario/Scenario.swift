@@ -66,6 +66,12 @@ public struct TargetSpec: Sendable, Hashable {
         self.redactedStart = redactedStart
     }
 
+    /// The load speaks TLS to it (an `https://` URL).
+    public var isHTTPS: Bool {
+        if case .url(let url) = endpoint { return url.scheme == .https }
+        return false
+    }
+
     /// Where the load goes, safe to show: the URL with environment values as `***`, or `builtin: demo`.
     public var displayURL: String? {
         guard case .url(let url) = endpoint else { return nil }
@@ -261,18 +267,34 @@ public struct Expectation: Sendable, Hashable {
 
 /// A fault injected on the scenario clock (fault injection, not built yet).
 public struct FaultSpec: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable { case latency, error, reset, blackhole, bandwidth, kill, pause }
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case latency, error, reset, blackhole, bandwidth, kill, pause
+        /// `kill` and `pause` act on a launched target's process; the rest on its traffic.
+        public var isProcessFault: Bool { self == .kill || self == .pause }
+    }
     public var kind: Kind
+    /// When it begins, on the scenario clock (warmup included).
     public var at: Duration
+    /// How long it lasts (`for`); for `kill`, how long the target stays down (0: started again at once).
     public var duration: Duration
-    /// The kind's parameters as written (delay, jitter, rate, status, …).
+    /// The kind's parameters as written (delay, jitter, rate, status, limit).
     public var parameters: [String: String]
-    public init(kind: Kind, at: Duration, duration: Duration, parameters: [String: String] = [:]) {
+    /// Its `name:`, for `{fault=NAME}` and the reports.
+    public var name: String?
+    /// A network fault scoped to one request of the mix (`request:`).
+    public var request: String?
+    public init(kind: Kind, at: Duration, duration: Duration, parameters: [String: String] = [:], name: String? = nil, request: String? = nil) {
         self.kind = kind
         self.at = at
         self.duration = duration
         self.parameters = parameters
+        self.name = name
+        self.request = request
     }
+
+    /// Its name in reports and `{fault=NAME}`: `name:`, or `KIND-N` with N its 1-based position
+    /// among the scenario's faults.
+    public func displayName(index: Int) -> String { name ?? "\(kind.rawValue)-\(index + 1)" }
 }
 
 /// A success criterion with its run-time options.

@@ -1,37 +1,61 @@
 import Yams
 
 extension ScenarioReader {
-    /// `faults:` — parsed and checked; the validator then refuses them, as this version
-    /// cannot inject them yet. Entries that cannot be read are left out, so `faults[k]` anchors
-    /// follow the scenario's indices.
+    /// `faults:` (README, *Failure injection*): `kind`, `at`, `for` (optional for `kill`: the
+    /// target is started again at once), an optional `name` and `request`, and the kind's
+    /// parameters. Entries that cannot be read are left out, so `faults[k]` anchors follow the
+    /// scenario's indices.
     mutating func readFaults(_ node: Node) -> [FaultSpec] {
         guard let items = items(node, path: "faults", of: "faults") else { return [] }
         var faults: [FaultSpec] = []
+        let kinds = FaultSpec.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         for (i, item) in items.enumerated() {
             let filePath = "faults[\(i)]"
             guard let f = fields(item, path: filePath, allowed: nil) else { continue }
             var kind: FaultSpec.Kind?
-            if let n = require(f, "kind", in: item, path: filePath, hint: "kinds are \(FaultSpec.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))"),
+            if let n = require(f, "kind", in: item, path: filePath, hint: "kinds are \(kinds)"),
                let text = string(n, "\(filePath).kind") {
                 kind = FaultSpec.Kind(rawValue: text)
                 if kind == nil {
                     report(n, "\(filePath).kind", "unknown fault kind `\(text)`",
-                           hint: Suggest.hint(for: text, in: FaultSpec.Kind.allCases.map(\.rawValue))
-                               ?? "kinds are \(FaultSpec.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+                           hint: Suggest.hint(for: text, in: FaultSpec.Kind.allCases.map(\.rawValue)) ?? "kinds are \(kinds)")
                 }
             }
             let at = require(f, "at", in: item, path: filePath, hint: "when it starts, e.g. `at: 40s`").flatMap { duration($0, "\(filePath).at", atMost: ScenarioBounds.maxRunDuration) }
-            let length = require(f, "for", in: item, path: filePath, hint: "how long it lasts, e.g. `for: 10s`").flatMap { duration($0, "\(filePath).for", atMost: ScenarioBounds.maxRunDuration) }
+            var length: Duration?
+            if kind == .kill, f["for"] == nil {
+                length = .zero
+            } else {
+                length = require(f, "for", in: item, path: filePath, hint: "how long it lasts, e.g. `for: 10s`").flatMap { duration($0, "\(filePath).for", atMost: ScenarioBounds.maxRunDuration) }
+            }
+            var name: String?
+            var request: String?
             var parameters: [String: String] = [:]
             var ok = true
             for entry in f.entries where !["kind", "at", "for"].contains(entry.key) {
-                if let text = scalarText(entry.value, "\(filePath).\(entry.key)", expected: "a value") { parameters[entry.key] = text } else { ok = false }
+                guard let text = scalarText(entry.value, "\(filePath).\(entry.key)", expected: "a value") else {
+                    ok = false
+                    continue
+                }
+                switch entry.key {
+                case "name":
+                    if ScenarioValidator.isFaultName(text) { name = text } else {
+                        report(entry.value, "\(filePath).name", "`\(text)` cannot name a fault",
+                               hint: "use 1 to 64 letters, digits, `-`, `_` or `.`")
+                        ok = false
+                    }
+                case "request": request = text
+                default: parameters[entry.key] = text
+                }
             }
             guard let kind, let at, let length, ok else { continue }
             let path = "faults[\(faults.count)]"
             anchor(path, item)
-            for entry in f.entries { anchor("\(path).\(entry.key)", entry.key == "kind" || ["at", "for"].contains(entry.key) || kind.parameterNames.contains(entry.key) ? entry.value : entry.keyNode) }
-            faults.append(FaultSpec(kind: kind, at: at, duration: length, parameters: parameters))
+            for entry in f.entries {
+                let known = ["kind", "at", "for", "name", "request"].contains(entry.key) || kind.parameterNames.contains(entry.key)
+                anchor("\(path).\(entry.key)", known ? entry.value : entry.keyNode)
+            }
+            faults.append(FaultSpec(kind: kind, at: at, duration: length, parameters: parameters, name: name, request: request))
         }
         return faults
     }

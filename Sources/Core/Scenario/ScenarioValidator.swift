@@ -195,36 +195,6 @@ public enum ScenarioValidator {
         !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$%&'*+-.^_`|~".contains($0)) }
     }
 
-    static func checkFaults(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
-        let total = scenario.load.totalDuration
-        for (i, fault) in scenario.faults.enumerated() {
-            let path = "faults[\(i)]"
-            if fault.at < .zero { problems.append(ScenarioProblem("\(path).at", "`at` must not be negative")) }
-            else if total > .zero, fault.at >= total {
-                problems.append(ScenarioProblem("\(path).at", "the fault starts at \(Units.formatDuration(fault.at)), after the load ends (\(Units.formatDuration(total)))",
-                                                dependsOn: ["load.stages"]))
-            }
-            if fault.duration <= .zero { problems.append(ScenarioProblem("\(path).for", "`for` must be above 0")) }
-            if fault.kind == .kill || fault.kind == .pause, scenario.target.start == nil {
-                problems.append(ScenarioProblem("\(path).kind", "`\(fault.kind.rawValue)` needs a target the runner starts",
-                                                hint: "add `target.start` with the command that launches it", dependsOn: ["target"]))
-            }
-            for (name, value) in fault.parameters.sorted(by: { $0.key < $1.key }) {
-                if let problem = FaultSpec.problem(parameter: name, value: value, kind: fault.kind) {
-                    problems.append(ScenarioProblem("\(path).\(name)", problem.message, hint: problem.hint))
-                }
-            }
-            for name in fault.kind.requiredParameters where fault.parameters[name] == nil {
-                problems.append(ScenarioProblem(path, "a `\(fault.kind.rawValue)` fault needs `\(name)`", hint: "write e.g. `\(name): \(FaultSpec.example(parameter: name))`"))
-            }
-        }
-        // Parsing is complete; running faults is not. Refuse rather than silently ignore them.
-        for i in scenario.faults.indices {
-            problems.append(ScenarioProblem("faults[\(i)]", "faults are not supported by this version yet",
-                                            hint: "remove the `faults` section; fault injection is planned"))
-        }
-    }
-
     static func checkCriteria(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
         let stageNames = scenario.load.stages.map(\.name)
         let measured = scenario.load.totalDuration - scenario.load.warmup
@@ -307,73 +277,6 @@ public enum ScenarioValidator {
         guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
         for i in from...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
         return nil
-    }
-}
-
-extension FaultSpec.Kind {
-    /// The parameters a fault of this kind takes, besides `at`, `for` and `kind`.
-    public var parameterNames: [String] {
-        switch self {
-        case .latency: ["delay", "jitter"]
-        case .error: ["rate", "status"]
-        case .reset: ["rate"]
-        case .bandwidth: ["limit"]
-        case .blackhole, .kill, .pause: []
-        }
-    }
-
-    /// The parameters a fault of this kind cannot do without.
-    public var requiredParameters: [String] {
-        switch self {
-        case .latency: ["delay"]
-        case .error, .reset: ["rate"]
-        case .bandwidth: ["limit"]
-        case .blackhole, .kill, .pause: []
-        }
-    }
-}
-
-extension FaultSpec {
-    /// What is wrong with a parameter's value, or nil.
-    static func problem(parameter: String, value: String, kind: Kind) -> (message: String, hint: String?)? {
-        guard kind.parameterNames.contains(parameter) else {
-            let names = kind.parameterNames
-            let hint = Suggest.hint(for: parameter, in: names)
-                ?? (names.isEmpty ? "`\(kind.rawValue)` faults take only `at` and `for`" : "they take \(names.map { "`\($0)`" }.joined(separator: ", "))")
-            return ("`\(kind.rawValue)` faults take no `\(parameter)`", hint)
-        }
-        return problem(value: value, of: parameter).map { ($0, nil) }
-    }
-
-    private static func problem(value: String, of parameter: String) -> String? {
-        switch parameter {
-        case "delay", "jitter":
-            guard let seconds = Units.parseDurationSeconds(value) else { return "expected a duration like `200ms`, got `\(value)`" }
-            return seconds <= ScenarioBounds.maxShortDuration.seconds ? nil
-                : "`\(parameter)` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxShortDuration)), got `\(value)`"
-        case "rate":
-            guard let p = Units.parsePercent(value) else { return "expected a percentage like `10%`, got `\(value)`" }
-            return (0...1).contains(p) ? nil : "`\(value)` is not between 0% and 100%"
-        case "status":
-            guard let s = Int(value), (100...599).contains(s) else { return "expected an HTTP status (100…599), got `\(value)`" }
-            return nil
-        case "limit":
-            guard value.hasSuffix("/s"), let bytes = Units.parseSizeBytes(String(value.dropLast(2))), bytes >= 1 else {
-                return "expected a bandwidth like `64KiB/s`, got `\(value)`"
-            }
-            return bytes <= ScenarioBounds.maxBandwidthBytesPerSecond ? nil : "`limit` must be at most 10GiB/s, got `\(value)`"
-        default:
-            return nil
-        }
-    }
-
-    static func example(parameter: String) -> String {
-        switch parameter {
-        case "delay": "200ms"
-        case "rate": "10%"
-        case "limit": "64KiB/s"
-        default: "…"
-        }
     }
 }
 

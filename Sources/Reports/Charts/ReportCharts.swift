@@ -89,8 +89,15 @@ public enum ReportCharts {
         var bands = r.timeline.stages.map {
             ChartBand(label: $0.name, start: $0.startS - warmup, end: $0.endS - warmup, kind: .stage)
         }
-        bands += r.scenario.faults.map {
-            ChartBand(label: $0.kind, start: $0.atSeconds - warmup, end: $0.atSeconds + $0.forSeconds - warmup, kind: .fault)
+        if let faults = r.faults {
+            // As they ran; a fault that never began is not drawn.
+            bands += faults.compactMap { f in
+                f.actual.map { ChartBand(label: f.name, start: $0.startS - warmup, end: $0.endS - warmup, kind: .fault) }
+            }
+        } else {
+            bands += r.scenario.faults.map {
+                ChartBand(label: $0.kind, start: $0.atSeconds - warmup, end: $0.atSeconds + $0.forSeconds - warmup, kind: .fault)
+            }
         }
         // Pauses are on the wall clock; the scenario clock stands still during each one.
         var pausedBefore = 0.0

@@ -69,9 +69,15 @@ enum ReportViewModel {
             "hasIssues": !r.issues.isEmpty,
             "issues": r.issues.map { i in
                 ["kind": i.kind.rawValue, "title": i.title, "severity": i.severity.rawValue, "critical": i.severity == .critical,
-                 "icon": i.severity == .critical ? "🔴" : "🟡", "summary": i.summary, "evidence": i.evidence.text] as [String: Any]
+                 "icon": i.severity == .critical ? "🔴" : "🟡", "summary": i.summary,
+                 "evidence": i.evidence.text + (i.fault.map { " · after fault \($0)" } ?? "")] as [String: Any]
             },
             "hasRecommendations": !r.recommendations.isEmpty, "recommendations": r.recommendations,
+            "hasFaults": !(r.faults ?? []).isEmpty,
+            "faults": FaultRows.rows(r.faults ?? []).map { f in
+                ["name": f.name, "kind": f.kind, "settings": f.settings, "planned": f.planned, "actual": f.actual,
+                 "effect": f.effect, "recovery": f.recovery, "recovered": f.recovered] as [String: Any]
+            },
             "monitoring": TextSummary.monitoringLine(r.monitoring) ?? "",
             "charts": charts, "hasCharts": !charts.isEmpty,
         ]
