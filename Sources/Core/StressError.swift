@@ -37,49 +37,19 @@ public struct StressError: Error, Sendable, CustomStringConvertible {
     public let kind: Kind
     public let message: String
     public let hint: String?
-    /// Every problem found, for validation errors (each already formatted `FILE:LINE:COLUMN: …`).
-    public let diagnostics: [Diagnostic]
+    /// Every problem found, for validation errors, each located in its file
+    /// (`FILE:LINE:COLUMN: error: …` when printed).
+    public let problems: [Problem]
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil, diagnostics: [Diagnostic] = []) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, problems: [Problem] = []) {
         self.kind = kind
         self.message = message
         self.hint = hint
-        self.diagnostics = diagnostics
+        self.problems = problems
     }
 
     public var description: String {
         var text = message
-        if let hint { text += " (\(hint))" }
-        return text
-    }
-}
-
-/// A position in a source file, 1-based.
-public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-    public var description: String { "\(file):\(line):\(column)" }
-}
-
-/// One problem found while validating an input, with where it is and how to fix it.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
-    public var hint: String?
-    public init(_ location: SourceLocation, _ message: String, hint: String? = nil) {
-        self.location = location
-        self.message = message
-        self.hint = hint
-    }
-    /// `FILE:LINE:COLUMN: error: message (hint)`.
-    public var description: String {
-        var text = "\(location): error: \(message)"
         if let hint { text += " (\(hint))" }
         return text
     }

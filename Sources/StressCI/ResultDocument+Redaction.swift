@@ -26,12 +26,15 @@ extension ResultDocument {
 }
 
 extension StressError {
-    /// The error with every secret in its message, hint and diagnostics shown as `***`.
+    /// The error with every secret in its message, hint and problems shown as `***`.
     public func redacted(by redactor: Redactor) -> StressError {
         guard !redactor.isEmpty else { return self }
         return StressError(kind, redactor.redact(message), hint: hint.map(redactor.redact),
-                           diagnostics: diagnostics.map { d in
-                               Diagnostic(d.location, redactor.redact(d.message), hint: d.hint.map(redactor.redact))
+                           problems: problems.map { problem in
+                               var redacted = problem
+                               redacted.message = redactor.redact(problem.message)
+                               redacted.hint = problem.hint.map(redactor.redact)
+                               return redacted
                            })
     }
 }

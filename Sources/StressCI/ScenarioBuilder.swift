@@ -164,17 +164,17 @@ public struct ScenarioBuilder: Sendable {
 
     /// The scenario, checked like a scenario file.
     ///
-    /// - Throws: `.invalidInput` with one diagnostic per problem; each message starts with the
-    ///   problem's place in the scenario (`criteria[0]: …`). The location names the builder, as
-    ///   there is no file.
+    /// - Throws: `.invalidInput` with every problem. As there is no file, each is located at
+    ///   `ScenarioBuilder(NAME):1:1` with its place in the scenario written into its message
+    ///   (`criteria[0]: … (at character 5)`; see `Problem.flattened(into:)`).
     public func build() throws(StressError) -> Scenario {
-        var problems: [ScenarioProblem] = []
+        var problems: [Problem] = []
         let templates = TemplateParser(environment: environment)
         var secrets: Set<String> = []
         func template(_ text: String, _ path: String) -> Template {
             let output = templates.parse(text)
             secrets.formUnion(output.secrets)
-            problems += output.problems.map { ScenarioProblem(path, offset: $0.offset, $0.message, hint: $0.hint) }
+            problems += output.problems.map { $0.within(path) }
             return output.template
         }
 
@@ -195,7 +195,7 @@ public struct ScenarioBuilder: Sendable {
                 let expression = try CriterionParser.parse(draft.text)
                 criterionSpecs.append(CriterionSpec(expression: expression, source: draft.text, abort: draft.abort, after: draft.after))
             } catch {
-                problems.append(ScenarioProblem("criteria[\(i)]", offset: error.offset, error.message, hint: error.hint))
+                problems.append(error.within("criteria[\(i)]"))
             }
         }
         // Indices of later criteria shift when one cannot be parsed: report syntax first.
@@ -205,13 +205,8 @@ public struct ScenarioBuilder: Sendable {
             problems = ScenarioValidator.check(scenario)
             if problems.isEmpty { return scenario }
         }
-        let location = SourceLocation(file: "ScenarioBuilder(\(name))", line: 1, column: 1)
         let count = problems.count
         throw StressError(.invalidInput, "\(count) problem\(count == 1 ? "" : "s") in scenario `\(name)`",
-                          diagnostics: problems.map { problem in
-                              var message = "\(problem.path): \(problem.message)"
-                              if let offset = problem.offset { message += " (at character \(offset + 1))" }
-                              return Diagnostic(location, message, hint: problem.hint)
-                          })
+                          problems: problems.map { $0.flattened(into: "ScenarioBuilder(\(name))") })
     }
 }

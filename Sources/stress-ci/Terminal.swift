@@ -19,10 +19,11 @@ enum Terminal {
         write(text, to: STDOUT_FILENO)
     }
 
-    /// Prints an error with its hint and every diagnostic, one per line, no stack trace.
+    /// Prints an error with its hint and every problem (`FILE:LINE:COLUMN: error: …`), one per
+    /// line, no stack trace.
     static func error(_ error: StressError) {
         var text = ""
-        for d in error.diagnostics { text += "\(d)\n" }
+        for problem in error.problems { text += "\(problem)\n" }
         text += "stress-ci: error: \(error.message)"
         if let hint = error.hint { text += "\n  hint: \(hint)" }
         stderr(text)

@@ -72,7 +72,7 @@ import Testing
         ("error_rate < nan", "expected a percentage"),
     ])
     func criterionThresholdsHaveBounds(text: String, message: String) {
-        #expect(throws: CriterionSyntaxError.self) { try CriterionParser.parse(text) }
+        #expect(throws: Problem.self) { try CriterionParser.parse(text) }
         do { _ = try CriterionParser.parse(text) } catch { #expect(error.message.contains(message), "\(error)") }
     }
 
@@ -94,9 +94,9 @@ import Testing
         for i in 1..<26 { text += "  \(letters[i]): &\(letters[i]) [\(Array(repeating: "*\(letters[i - 1])", count: 10).joined(separator: ", "))]\n" }
         // 10^26 values if expanded: refused at once, at the first list past the budget.
         let error = loadError(text)
-        #expect(error?.diagnostics.count == 1)
-        #expect(error?.diagnostics.first?.message.contains("expands to more than 100,000 YAML nodes") == true)
-        #expect(error?.diagnostics.first?.location.line == 9)
+        #expect(error?.problems.count == 1)
+        #expect(error?.problems.first?.message.contains("expands to more than 100,000 YAML nodes") == true)
+        #expect(error?.problems.first?.location.line == 9)
     }
 
     @Test func aliasesWithinTheBudgetStillWork() throws {
@@ -132,8 +132,8 @@ import Testing
           - { path: "/a b", headers: { x-a: "${V}" } }
         """
         let error = loadError(text, environment: ["HOST": "a\nb", "V": "x\u{0}y"])
-        #expect(diagnostic(error, containing: "the URL contains a line feed (LF)")?.location.line == 2)
-        #expect(diagnostic(error, containing: "the path contains a space")?.location.line == 5)
-        #expect(diagnostic(error, containing: "(through `${V}`) contains a NUL character")?.location.line == 5)
+        #expect(problem(error, containing: "the URL contains a line feed (LF)")?.location.line == 2)
+        #expect(problem(error, containing: "the path contains a space")?.location.line == 5)
+        #expect(problem(error, containing: "(through `${V}`) contains a NUL character")?.location.line == 5)
     }
 }

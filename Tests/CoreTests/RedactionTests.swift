@@ -89,9 +89,9 @@ import Testing
         s.load.connections = 0
         s.criteria = [CriterionSpec(expression: try CriterionParser.parse("throughput > 1/s during mian"), source: "throughput > 1/s during mian")]
         let problems = ScenarioValidator.check(s)
-        #expect(problems.map(\.path) == ["load.connections", "requests[1].name", "requests[1].weight", "requests[1].method", "requests[1].path", "criteria[0]"])
+        #expect(problems.map(\.location.path) == ["load.connections", "requests[1].name", "requests[1].weight", "requests[1].method", "requests[1].path", "criteria[0]"])
         let stage = try #require(problems.last)
-        #expect(stage.offset == 24)
+        #expect(stage.location == .path("criteria[0]", offset: 24))
         #expect(stage.description == "criteria[0]: unknown stage `mian` (did you mean `main`?)")
     }
 

@@ -134,10 +134,10 @@ import Testing
     func reportsTheProblemWhereItIs(c: Case) throws {
         let error = try #require(loadError(c.yaml, environment: c.environment))
         #expect(error.kind == .invalidInput)
-        let d = try #require(diagnostic(error, containing: c.message))
-        #expect(d.location == SourceLocation(file: "test.yaml", line: c.line, column: c.column), "\(d)")
+        let d = try #require(problem(error, containing: c.message))
+        #expect(d.location == .file("test.yaml", line: c.line, column: c.column), "\(d)")
         if let hint = c.hint { #expect(d.hint?.contains(hint) == true, "\(d)") }
-        #expect(error.diagnostics.count == c.count, "\(error.diagnostics.map(\.description))")
+        #expect(error.problems.count == c.count, "\(error.problems.map(\.description))")
     }
 
     @Test func missingFileIsNotFound() {
@@ -165,7 +165,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         let error = try #require(loadFixtureErrorAt(url.path))
         #expect(error.kind == .invalidInput)
-        #expect(error.diagnostics.first?.message == "the file is not UTF-8 text")
+        #expect(error.problems.first?.message == "the file is not UTF-8 text")
     }
 
     private func loadFixtureErrorAt(_ path: String) -> StressError? {
@@ -175,56 +175,56 @@ import Testing
     @Test(arguments: ["empty.yaml", "comment-only.yaml"])
     func emptyFileIsAnErrorAtTheStart(name: String) throws {
         let error = try #require(loadFixtureError(name))
-        #expect(error.diagnostics.count == 1)
-        #expect(error.diagnostics.first?.location == SourceLocation(file: fixturePath(name), line: 1, column: 1))
-        #expect(error.diagnostics.first?.message == "the scenario is empty")
+        #expect(error.problems.count == 1)
+        #expect(error.problems.first?.location == .file(fixturePath(name), line: 1, column: 1))
+        #expect(error.problems.first?.message == "the scenario is empty")
         #expect(error.message == "1 problem in \(fixturePath(name))")
     }
 
     @Test func aListAtTheTopIsNotAScenario() throws {
         let error = try #require(loadFixtureError("top-level-list.yaml"))
-        let d = try #require(diagnostic(error, containing: "must be a mapping"))
+        let d = try #require(problem(error, containing: "must be a mapping"))
         #expect(d.message.hasSuffix("got a list"))
         #expect((d.location.line, d.location.column) == (1, 1))
         let scalar = try #require(loadError("just some text"))
-        #expect(scalar.diagnostics.first?.message.hasSuffix("got `just some text`") == true)
+        #expect(scalar.problems.first?.message.hasSuffix("got `just some text`") == true)
     }
 
     @Test func yamlSyntaxErrorsHaveALocation() throws {
         let error = try #require(loadFixtureError("syntax-error.yaml"))
-        let d = try #require(diagnostic(error, containing: "invalid YAML"))
+        let d = try #require(problem(error, containing: "invalid YAML"))
         #expect((d.location.line, d.location.column) == (5, 9))
         #expect(d.description.hasPrefix("\(fixturePath("syntax-error.yaml")):5:9: error: invalid YAML"))
         let tabs = try #require(loadError("name: t\n\ttarget: x"))
-        #expect(tabs.diagnostics.first?.location.line == 2)
+        #expect(tabs.problems.first?.location.line == 2)
         let documents = try #require(loadError("name: a\n---\nname: b"))
-        #expect(documents.diagnostics.first?.message.contains("another document") == true)
+        #expect(documents.problems.first?.message.contains("another document") == true)
         let alias = try #require(loadError("name: *nope"))
-        #expect(alias.diagnostics.first?.message.contains("undefined alias") == true)
+        #expect(alias.problems.first?.message.contains("undefined alias") == true)
     }
 
     @Test func duplicateKeysPointAtTheRepetition() throws {
         let error = try #require(loadFixtureError("duplicate-key.yaml"))
-        let d = try #require(diagnostic(error, containing: "duplicate key `name`"))
+        let d = try #require(problem(error, containing: "duplicate key `name`"))
         #expect((d.location.line, d.location.column) == (4, 1))
         #expect(d.hint?.contains("line 1") == true)
         let nested = try #require(loadError(minimal(load: "load: { rate: 1/s, rate: 2/s, duration: 1s }")))
-        #expect(nested.diagnostics.first?.message == "duplicate key `rate`")
-        #expect(nested.diagnostics.first?.location.line == 3)
+        #expect(nested.problems.first?.message == "duplicate key `rate`")
+        #expect(nested.problems.first?.location.line == 3)
     }
 
     @Test func jsonWithAnExtraKeyReportsTheKeysLine() throws {
         let error = try #require(loadFixtureError("extra-key.json"))
-        #expect(error.diagnostics.count == 1)
-        let d = try #require(diagnostic(error, containing: "unknown key `requets`"))
+        #expect(error.problems.count == 1)
+        let d = try #require(problem(error, containing: "unknown key `requets`"))
         #expect((d.location.line, d.location.column) == (5, 3))
         #expect(d.hint == "did you mean `requests`?")
     }
 
     @Test func typoAtTopLevelAlsoReportsWhatIsMissing() throws {
         let error = try #require(loadError("name: t\ntarget: { builtin: demo }\nlod: { rate: 1/s, duration: 1s }"))
-        #expect(error.diagnostics.map(\.message) == ["missing `load`", "unknown key `lod`"])
-        #expect(error.diagnostics[1].hint == "did you mean `load`?")
+        #expect(error.problems.map(\.message) == ["missing `load`", "unknown key `lod`"])
+        #expect(error.problems[1].hint == "did you mean `load`?")
         #expect(error.message == "2 problems in test.yaml")
     }
 
@@ -247,23 +247,23 @@ import Testing
             (21, 30, "unknown stage `peek`"),
             (22, 21, "`250` needs a unit"),
         ]
-        #expect(error.diagnostics.count == expected.count, "\(error.diagnostics.map(\.description).joined(separator: "\n"))")
+        #expect(error.problems.count == expected.count, "\(error.problems.map(\.description).joined(separator: "\n"))")
         #expect(error.message == "14 problems in \(file)")
-        for (d, (line, column, message)) in zip(error.diagnostics, expected) {
-            #expect(d.location == SourceLocation(file: file, line: line, column: column), "\(d)")
+        for (d, (line, column, message)) in zip(error.problems, expected) {
+            #expect(d.location == .file(file, line: line, column: column), "\(d)")
             #expect(d.message == message)
         }
-        #expect(error.diagnostics.first { $0.message.contains("peek") }?.hint == "did you mean `peak`?")
+        #expect(error.problems.first { $0.message.contains("peek") }?.hint == "did you mean `peak`?")
     }
 
     @Test func faultsAreParsedAndThenRefused() throws {
         let error = try #require(loadFixtureError("faults.yaml"))
-        let refusals = error.diagnostics.filter { $0.message == "faults are not supported by this version yet" }
+        let refusals = error.problems.filter { $0.message == "faults are not supported by this version yet" }
         #expect(refusals.count == 2)
         #expect(refusals.map(\.location.line) == [5, 6])
         #expect(refusals.first?.hint == "remove the `faults` section; fault injection is planned")
         // recovery_time is satisfied by the faults; only the refusals remain.
-        #expect(error.diagnostics.count == 2)
+        #expect(error.problems.count == 2)
     }
 
     @Test func faultParametersAreChecked() throws {
@@ -276,12 +276,12 @@ import Testing
           - { at: 1s, for: 1s, kind: bandwidth, limit: fast }
         """)
         let error = try #require(loadError(text))
-        #expect(diagnostic(error, containing: "`latency` faults take no `dealy`")?.hint == "did you mean `delay`?")
-        #expect(diagnostic(error, containing: "a `latency` fault needs `delay`") != nil)
-        #expect(diagnostic(error, containing: "expected a percentage like `10%`, got `lots`")?.location.line == 7)
-        #expect(diagnostic(error, containing: "`kill` needs a target the runner starts") != nil)
-        #expect(diagnostic(error, containing: "expected a bandwidth like `64KiB/s`") != nil)
-        #expect(error.diagnostics.filter { $0.message.contains("not supported") }.count == 4)
+        #expect(problem(error, containing: "`latency` faults take no `dealy`")?.hint == "did you mean `delay`?")
+        #expect(problem(error, containing: "a `latency` fault needs `delay`") != nil)
+        #expect(problem(error, containing: "expected a percentage like `10%`, got `lots`")?.location.line == 7)
+        #expect(problem(error, containing: "`kill` needs a target the runner starts") != nil)
+        #expect(problem(error, containing: "expected a bandwidth like `64KiB/s`") != nil)
+        #expect(error.problems.filter { $0.message.contains("not supported") }.count == 4)
     }
 
     @Test func brokenPartsDoNotCascade() throws {
@@ -291,23 +291,23 @@ import Testing
             "criteria:\n  - throughput > 1/s during b",
             load: "load:\n  stages:\n    - { name: a, duration: soon, target: 1/s }\n    - { name: b, duration: 1s, target: 1/s }")
         let error = try #require(loadError(text))
-        #expect(error.diagnostics.map(\.message) == ["expected a duration like `30s`, got `soon`"])
+        #expect(error.problems.map(\.message) == ["expected a duration like `30s`, got `soon`"])
         // A missing load reports itself, not its consequences.
         let noLoad = try #require(loadError("name: t\ntarget: { builtin: demo }\ncriteria: [\"throughput > 1/s during x\"]"))
-        #expect(noLoad.diagnostics.map(\.message) == ["missing `load`"])
+        #expect(noLoad.problems.map(\.message) == ["missing `load`"])
     }
 
     @Test func missingEnvironmentIsReportedOncePerReference() throws {
         let text = minimal("requests:\n  - path: /${A}/${B:-ok}/${C}")
         let error = try #require(loadError(text))
-        #expect(error.diagnostics.map(\.message) == ["environment variable `A` is not set", "environment variable `C` is not set"])
-        #expect(error.diagnostics.map(\.location.column) == [12, 26])
+        #expect(error.problems.map(\.message) == ["environment variable `A` is not set", "environment variable `C` is not set"])
+        #expect(error.problems.map(\.location.column) == [12, 26])
     }
 }
 
 @Suite struct ScenarioLoaderRobustnessTests {
     /// Mutations of a valid file: the loader returns a scenario or an error with located
-    /// diagnostics, never crashes.
+    /// problems, never crashes.
     @Test func neverCrashesOnMangledFiles() throws {
         let original = try String(contentsOfFile: fixturePath("spec-example.yaml"), encoding: .utf8)
         let pieces = Array("{}[]:,-#'\"\n  ${}%/sx0").map(String.init) + ["\t", "---", "&a", "*a", "!!int", "? ", "|\n", "${random.int(", "p95(", "latency{"]
@@ -328,8 +328,8 @@ import Testing
                 loaded += 1
             } catch {
                 #expect(error.kind == .invalidInput)
-                #expect(!error.diagnostics.isEmpty)
-                #expect(error.diagnostics.allSatisfy { $0.location.line >= 1 && $0.location.column >= 1 })
+                #expect(!error.problems.isEmpty)
+                #expect(error.problems.allSatisfy { ($0.location.line ?? 0) >= 1 && ($0.location.column ?? 0) >= 1 })
             }
         }
         #expect(loaded < 300)

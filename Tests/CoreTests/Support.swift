@@ -34,11 +34,11 @@ func loadFixtureError(_ name: String, environment: [String: String] = [:],
     }
 }
 
-/// The one diagnostic whose message contains `fragment`.
-func diagnostic(_ error: StressError?, containing fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Diagnostic? {
-    let matches = error?.diagnostics.filter { $0.message.contains(fragment) } ?? []
+/// The one problem whose message contains `fragment`.
+func problem(_ error: StressError?, containing fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Problem? {
+    let matches = error?.problems.filter { $0.message.contains(fragment) } ?? []
     if matches.count != 1 {
-        Issue.record("expected one diagnostic containing `\(fragment)`, got: \(error?.diagnostics.map(\.description) ?? [])", sourceLocation: sourceLocation)
+        Issue.record("expected one problem containing `\(fragment)`, got: \(error?.problems.map(\.description) ?? [])", sourceLocation: sourceLocation)
     }
     return matches.first
 }

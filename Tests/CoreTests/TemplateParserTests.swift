@@ -36,9 +36,9 @@ import Testing
     @Test func missingVariablesAreReportedWithAHint() {
         let out = parser.parse("/a/${NOPE}/b/${ALSO_NOPE}")
         #expect(out.problems.count == 2)
-        #expect(out.problems.first == TemplateParser.Problem(offset: 3, message: "environment variable `NOPE` is not set",
-                                                             hint: "set it or give a default: ${NOPE:-value}"))
-        #expect(out.problems.last?.offset == 13)
+        #expect(out.problems.first == Problem(.offset(3), "environment variable `NOPE` is not set",
+                                              hint: "set it or give a default: ${NOPE:-value}"))
+        #expect(out.problems.last?.location == .offset(13))
     }
 
     @Test func randomParts() {
@@ -74,7 +74,7 @@ import Testing
     @Test func randomIsRefusedWhereOnlyTheEnvironmentMayBeUsed() {
         let out = parser.parse("http://h:${random.int(1,2)}", allowRandom: false, context: "`target.url`")
         #expect(out.problems.first?.message == "`${random.int(1,2)}` is not allowed in `target.url`")
-        #expect(out.problems.first?.offset == 9)
+        #expect(out.problems.first?.location == .offset(9))
     }
 
     @Test func rendersDeterministicallyWithASeededGenerator() throws {

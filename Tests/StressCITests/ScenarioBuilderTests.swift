@@ -90,12 +90,12 @@ import Testing
         } catch {
             #expect(error.kind == .invalidInput)
             #expect(error.message == "3 problems in scenario `smoke`")
-            #expect(error.diagnostics.map(\.message) == [
+            #expect(error.problems.map(\.message) == [
                 "requests[0].path: environment variable `MISSING` is not set (at character 2)",
                 "criteria[1]: unknown metric `latncy` (at character 5)",
                 "criteria[2]: `5` is not a fraction between 0 and 1 (at character 14)",
             ])
-            #expect(error.diagnostics[1].hint == "did you mean `latency`?")
+            #expect(error.problems[1].hint == "did you mean `latency`?")
         }
     }
 
@@ -110,7 +110,7 @@ import Testing
                 .build()
             Issue.record("built an invalid scenario")
         } catch {
-            let messages = error.diagnostics.map(\.message)
+            let messages = error.problems.map(\.message)
             #expect(messages.contains { $0.hasPrefix("name: name `bad name` can only contain") })
             #expect(messages.contains("load.connections: connections must be above 0, got 0"))
             #expect(messages.contains("requests[0].weight: weight must be at least 1, got 0"))
@@ -118,7 +118,7 @@ import Testing
             #expect(messages.contains("requests[1].method: unknown method `FETCH`"))
             #expect(messages.contains("requests[1].path: path `a` must start with `/`"))
             #expect(messages.contains("criteria[0]: unknown stage `peek` (at character 25)"))
-            #expect(error.diagnostics.count == 7)
+            #expect(error.problems.count == 7)
         }
     }
 

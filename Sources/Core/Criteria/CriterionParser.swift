@@ -1,25 +1,3 @@
-/// A criterion (or regression metric) that does not follow the grammar: where, what, and how to fix it.
-public struct CriterionSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// 0-based character offset into the text that was parsed.
-    public var offset: Int
-    /// What is wrong, e.g. "unknown metric `latncy`".
-    public var message: String
-    /// How to fix it, e.g. "did you mean `latency`?".
-    public var hint: String?
-
-    public init(offset: Int, message: String, hint: String? = nil) {
-        self.offset = offset
-        self.message = message
-        self.hint = hint
-    }
-
-    public var description: String {
-        var text = "at \(offset): \(message)"
-        if let hint { text += " (\(hint))" }
-        return text
-    }
-}
-
 /// Parses success criteria (`p95(latency{request=checkout}) < 800ms during peak for 10s`) and
 /// the metric selectors of regression rules.
 ///
@@ -34,7 +12,7 @@ public struct CriterionSyntaxError: Error, Sendable, Hashable, CustomStringConve
 /// metric     := "latency" | "service_time" | "throughput" | "error_rate"
 ///             | "errors" | "dropped" | "recovery_time" | "prom:" PROM_NAME
 /// filter     := "{" label { "," label } "}"
-/// label      := ("request" | "status") "=" VALUE          ; VALUE may be "double-quoted"
+/// label      := ("request" | "status" | "fault") "=" VALUE  ; VALUE may be "double-quoted"
 ///                                                          ; status: 1xx…5xx or a code 100…599
 /// op         := "<" | "<=" | ">" | ">="
 /// threshold  := DURATION | RATE | PERCENT | NUMBER         ; 250ms, 100/s, 1%, 0.01, 10
@@ -48,18 +26,20 @@ public struct CriterionSyntaxError: Error, Sendable, Hashable, CustomStringConve
 /// | throughput               | none                     | RATE, or NUMBER per second             | request, status  |
 /// | error_rate               | none                     | PERCENT, or NUMBER fraction 0…1        | request, status  |
 /// | errors, dropped          | none                     | NUMBER (count)                         | request, status* |
-/// | recovery_time            | none, max or avg         | DURATION                               | none             |
+/// | recovery_time            | none, max or avg         | DURATION                               | fault            |
 /// | prom:NAME                | none, avg, min, max, value | NUMBER                               | none             |
 ///
 /// (*) `status` applies to `errors` but not to `dropped`, which never got a response.
 /// Thresholds are never negative, except for `prom:` metrics.
 public enum CriterionParser {
     /// Parses one criterion.
-    public static func parse(_ text: String) throws(CriterionSyntaxError) -> CriterionExpression {
+    ///
+    /// - Throws: a `Problem` at the character offset (`.offset`) where the text leaves the grammar.
+    public static func parse(_ text: String) throws(Problem) -> CriterionExpression {
         var scanner = CriterionScanner(text)
         scanner.skipSpaces()
         if scanner.atEnd {
-            throw CriterionSyntaxError(offset: 0, message: "empty criterion", hint: "write e.g. `p95(latency) < 250ms`")
+            throw Problem(.offset(0), "empty criterion", hint: "write e.g. `p95(latency) < 250ms`")
         }
         let selector = try parseSelector(&scanner)
         let comparison = try parseOperator(&scanner, after: selector.value)
@@ -73,40 +53,40 @@ public enum CriterionParser {
             let word = scanner.readWord()
             switch word {
             case "during":
-                if during != nil { throw CriterionSyntaxError(offset: start, message: "`during` appears twice", hint: "a criterion has one window") }
+                if during != nil { throw Problem(.offset(start), "`during` appears twice", hint: "a criterion has one window") }
                 scanner.skipSpaces()
                 let name = scanner.readToken()
                 guard !name.isEmpty else {
-                    throw CriterionSyntaxError(offset: scanner.position, message: "`during` needs a stage name", hint: "write e.g. `during peak`")
+                    throw Problem(.offset(scanner.position), "`during` needs a stage name", hint: "write e.g. `during peak`")
                 }
                 during = name
             case "for":
-                if sustained != nil { throw CriterionSyntaxError(offset: start, message: "`for` appears twice") }
+                if sustained != nil { throw Problem(.offset(start), "`for` appears twice") }
                 scanner.skipSpaces()
                 let tokenStart = scanner.position
                 let token = scanner.readToken()
                 guard !token.isEmpty else {
-                    throw CriterionSyntaxError(offset: tokenStart, message: "`for` needs a duration", hint: "write e.g. `for 10s`")
+                    throw Problem(.offset(tokenStart), "`for` needs a duration", hint: "write e.g. `for 10s`")
                 }
                 guard let seconds = Units.parseDurationSeconds(token) else {
-                    throw CriterionSyntaxError(offset: tokenStart, message: "expected a duration like `10s` after `for`, got `\(token)`")
+                    throw Problem(.offset(tokenStart), "expected a duration like `10s` after `for`, got `\(token)`")
                 }
                 guard seconds <= ScenarioBounds.maxRunDuration.seconds, let duration = Units.duration(seconds: seconds) else {
-                    throw CriterionSyntaxError(offset: tokenStart, message: "`for` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxRunDuration)), got `\(token)`")
+                    throw Problem(.offset(tokenStart), "`for` must be at most \(ScenarioBounds.describe(ScenarioBounds.maxRunDuration)), got `\(token)`")
                 }
                 guard duration > .zero else {
-                    throw CriterionSyntaxError(offset: tokenStart, message: "`for` needs a duration above 0, got `\(token)`",
-                                               hint: "omit `for` to check the whole window at once")
+                    throw Problem(.offset(tokenStart), "`for` needs a duration above 0, got `\(token)`",
+                                  hint: "omit `for` to check the whole window at once")
                 }
                 sustained = duration
             case "":
                 let token = scanner.readToken()
-                throw CriterionSyntaxError(offset: start, message: "unexpected `\(token)`", hint: "expected `during STAGE` or `for DURATION`")
+                throw Problem(.offset(start), "unexpected `\(token)`", hint: "expected `during STAGE` or `for DURATION`")
             case "and", "or":
-                throw CriterionSyntaxError(offset: start, message: "unexpected `\(word)`", hint: "write each condition as its own criterion")
+                throw Problem(.offset(start), "unexpected `\(word)`", hint: "write each condition as its own criterion")
             default:
                 let hint = Suggest.hint(for: word, in: ["during", "for"]) ?? "expected `during STAGE` or `for DURATION`"
-                throw CriterionSyntaxError(offset: start, message: "unexpected `\(word)`", hint: hint)
+                throw Problem(.offset(start), "unexpected `\(word)`", hint: hint)
             }
         }
         return CriterionExpression(selector: selector.value, comparison: comparison, threshold: threshold, during: during, sustained: sustained)
@@ -114,19 +94,21 @@ public enum CriterionParser {
 
     /// Parses a metric selector alone (`p95(latency)`, `throughput`, `error_rate{request=checkout}`),
     /// as regression rules write it.
-    public static func parseSelector(_ text: String) throws(CriterionSyntaxError) -> MetricSelector {
+    ///
+    /// - Throws: a `Problem` at the character offset (`.offset`) where the text leaves the grammar.
+    public static func parseSelector(_ text: String) throws(Problem) -> MetricSelector {
         var scanner = CriterionScanner(text)
         scanner.skipSpaces()
         if scanner.atEnd {
-            throw CriterionSyntaxError(offset: 0, message: "empty metric", hint: "write e.g. `p95(latency)`")
+            throw Problem(.offset(0), "empty metric", hint: "write e.g. `p95(latency)`")
         }
         let selector = try parseSelector(&scanner)
         scanner.skipSpaces()
         if !scanner.atEnd {
             let start = scanner.position
             let rest = scanner.readToken()
-            throw CriterionSyntaxError(offset: start, message: "unexpected `\(rest)` after `\(selector.value)`",
-                                       hint: "a regression metric is a selector alone, like `p95(latency)`")
+            throw Problem(.offset(start), "unexpected `\(rest)` after `\(selector.value)`",
+                          hint: "a regression metric is a selector alone, like `p95(latency)`")
         }
         return selector.value
     }
@@ -144,14 +126,14 @@ public enum CriterionParser {
     ]
     static let functionNames = ["p50", "p90", "p95", "p99", "p99.9", "avg", "min", "max", "value"]
 
-    private static func parseSelector(_ scanner: inout CriterionScanner) throws(CriterionSyntaxError) -> ParsedSelector {
+    private static func parseSelector(_ scanner: inout CriterionScanner) throws(Problem) -> ParsedSelector {
         scanner.skipSpaces()
         let start = scanner.position
         let word = scanner.readWord()
         guard !word.isEmpty else {
             let token = scanner.readToken()
-            throw CriterionSyntaxError(offset: start, message: "expected a metric, got `\(token)`",
-                                       hint: "write e.g. `p95(latency)`, `throughput` or `error_rate`")
+            throw Problem(.offset(start), "expected a metric, got `\(token)`",
+                          hint: "write e.g. `p95(latency)`, `throughput` or `error_rate`")
         }
         scanner.skipSpaces()
         var aggregate = MetricSelector.Aggregate.value
@@ -167,7 +149,7 @@ public enum CriterionParser {
             metricOffset = scanner.position
             let metricWord = scanner.readWord()
             guard !metricWord.isEmpty else {
-                throw CriterionSyntaxError(offset: metricOffset, message: "`\(word)(…)` needs a metric", hint: "write e.g. `\(word)(latency)`")
+                throw Problem(.offset(metricOffset), "`\(word)(…)` needs a metric", hint: "write e.g. `\(word)(latency)`")
             }
             metric = try parseMetric(metricWord, at: metricOffset)
             scanner.skipSpaces()
@@ -175,15 +157,15 @@ public enum CriterionParser {
             scanner.skipSpaces()
             guard scanner.peek == ")" else {
                 if scanner.atEnd {
-                    throw CriterionSyntaxError(offset: scanner.position, message: "missing `)`", hint: "close `\(word)(` with `)`")
+                    throw Problem(.offset(scanner.position), "missing `)`", hint: "close `\(word)(` with `)`")
                 }
                 let token = scanner.readToken()
-                throw CriterionSyntaxError(offset: scanner.position - token.count, message: "expected `)`, got `\(token)`")
+                throw Problem(.offset(scanner.position - token.count), "expected `)`, got `\(token)`")
             }
             scanner.advance()
         } else {
             if (try? parseFunction(word, at: start)) != nil, metricNames.allSatisfy({ $0.0 != word }) {
-                throw CriterionSyntaxError(offset: start, message: "`\(word)` is a function and needs parentheses", hint: "write e.g. `\(word)(latency)`")
+                throw Problem(.offset(start), "`\(word)` is a function and needs parentheses", hint: "write e.g. `\(word)(latency)`")
             }
             metricOffset = start
             metric = try parseMetric(word, at: start)
@@ -196,6 +178,7 @@ public enum CriterionParser {
             switch label.kind {
             case .request: filter.request = label.value
             case .status(let status): filter.status = status
+            case .fault: filter.fault = label.value
             }
         }
         let selector = MetricSelector(aggregate: aggregate, metric: metric, filter: filter)
@@ -203,7 +186,7 @@ public enum CriterionParser {
         return ParsedSelector(value: selector, functionOffset: functionOffset, metricOffset: metricOffset)
     }
 
-    private static func parseFunction(_ word: String, at offset: Int) throws(CriterionSyntaxError) -> MetricSelector.Aggregate {
+    private static func parseFunction(_ word: String, at offset: Int) throws(Problem) -> MetricSelector.Aggregate {
         switch word {
         case "avg": return .avg
         case "min": return .min
@@ -215,29 +198,29 @@ public enum CriterionParser {
             let digits = word.dropFirst()
             if digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let p = Double(digits) {
                 guard p > 0, p < 100 else {
-                    throw CriterionSyntaxError(offset: offset, message: "percentile `\(word)` is out of range",
-                                               hint: "use a percentile between 0 and 100, like `p99` or `p99.9`; for the largest value use `max`")
+                    throw Problem(.offset(offset), "percentile `\(word)` is out of range",
+                                  hint: "use a percentile between 0 and 100, like `p99` or `p99.9`; for the largest value use `max`")
                 }
                 return .percentile(p)
             }
         }
         let hint = Suggest.hint(for: word, in: functionNames) ?? "functions are p50…p99.9, avg, min, max and value"
-        throw CriterionSyntaxError(offset: offset, message: "unknown function `\(word)`", hint: hint)
+        throw Problem(.offset(offset), "unknown function `\(word)`", hint: hint)
     }
 
-    private static func parseMetric(_ word: String, at offset: Int) throws(CriterionSyntaxError) -> MetricSelector.Metric {
+    private static func parseMetric(_ word: String, at offset: Int) throws(Problem) -> MetricSelector.Metric {
         if let found = metricNames.first(where: { $0.0 == word }) { return found.1 }
         if word.hasPrefix("prom:") {
             let name = String(word.dropFirst(5))
             guard isPrometheusName(name) else {
-                throw CriterionSyntaxError(offset: offset + 5, message: name.isEmpty ? "`prom:` needs a metric name" : "`\(name)` is not a Prometheus metric name",
-                                           hint: "write e.g. `prom:process_resident_memory_bytes`")
+                throw Problem(.offset(offset + 5), name.isEmpty ? "`prom:` needs a metric name" : "`\(name)` is not a Prometheus metric name",
+                              hint: "write e.g. `prom:process_resident_memory_bytes`")
             }
             return .prom(name)
         }
         let hint = Suggest.hint(for: word, in: metricNames.map(\.0) + ["prom:"])
             ?? "metrics are latency, service_time, throughput, error_rate, errors, dropped, recovery_time and prom:NAME"
-        throw CriterionSyntaxError(offset: offset, message: "unknown metric `\(word)`", hint: hint)
+        throw Problem(.offset(offset), "unknown metric `\(word)`", hint: hint)
     }
 
     static func isPrometheusName(_ name: String) -> Bool {
@@ -246,13 +229,13 @@ public enum CriterionParser {
     }
 
     struct Label {
-        enum Kind { case request, status(MetricSelector.StatusFilter) }
+        enum Kind { case request, status(MetricSelector.StatusFilter), fault }
         var kind: Kind
         var value: String
         var offset: Int
     }
 
-    private static func parseFilter(_ scanner: inout CriterionScanner) throws(CriterionSyntaxError) -> [Label] {
+    private static func parseFilter(_ scanner: inout CriterionScanner) throws(Problem) -> [Label] {
         scanner.advance()  // {
         var labels: [Label] = []
         var seen: Set<String> = []
@@ -261,19 +244,19 @@ public enum CriterionParser {
             let keyOffset = scanner.position
             let key = scanner.readWord()
             guard !key.isEmpty else {
-                if scanner.atEnd { throw CriterionSyntaxError(offset: keyOffset, message: "missing `}`", hint: "close the filter with `}`") }
-                throw CriterionSyntaxError(offset: keyOffset, message: "expected a label (`request` or `status`)", hint: "write e.g. `{request=checkout}`")
+                if scanner.atEnd { throw Problem(.offset(keyOffset), "missing `}`", hint: "close the filter with `}`") }
+                throw Problem(.offset(keyOffset), "expected a label (`request` or `status`)", hint: "write e.g. `{request=checkout}`")
             }
-            guard key == "request" || key == "status" else {
-                throw CriterionSyntaxError(offset: keyOffset, message: "unknown label `\(key)`",
-                                           hint: Suggest.hint(for: key, in: ["request", "status"]) ?? "labels are `request` and `status`")
+            guard ["request", "status", "fault"].contains(key) else {
+                throw Problem(.offset(keyOffset), "unknown label `\(key)`",
+                              hint: Suggest.hint(for: key, in: ["request", "status", "fault"]) ?? "labels are `request`, `status` and `fault`")
             }
             guard seen.insert(key).inserted else {
-                throw CriterionSyntaxError(offset: keyOffset, message: "label `\(key)` appears twice")
+                throw Problem(.offset(keyOffset), "label `\(key)` appears twice")
             }
             scanner.skipSpaces()
             guard scanner.peek == "=" else {
-                throw CriterionSyntaxError(offset: scanner.position, message: "expected `=` after `\(key)`", hint: "write e.g. `{\(key)=\(key == "status" ? "5xx" : "checkout")}`")
+                throw Problem(.offset(scanner.position), "expected `=` after `\(key)`", hint: "write e.g. `{\(key)=\(key == "status" ? "5xx" : "checkout")}`")
             }
             scanner.advance()
             scanner.skipSpaces()
@@ -283,7 +266,7 @@ public enum CriterionParser {
                 scanner.advance()
                 while let c = scanner.peek, c != "\"" { value.append(c); scanner.advance() }
                 guard scanner.peek == "\"" else {
-                    throw CriterionSyntaxError(offset: valueOffset, message: "unterminated quoted value", hint: "close it with `\"`")
+                    throw Problem(.offset(valueOffset), "unterminated quoted value", hint: "close it with `\"`")
                 }
                 scanner.advance()
             } else {
@@ -291,23 +274,23 @@ public enum CriterionParser {
                 while value.last?.isWhitespace == true { value.removeLast() }
             }
             guard !value.isEmpty else {
-                throw CriterionSyntaxError(offset: valueOffset, message: "`\(key)=` needs a value", hint: key == "status" ? "write e.g. `status=5xx`" : "write a request name")
+                throw Problem(.offset(valueOffset), "`\(key)=` needs a value", hint: key == "status" ? "write e.g. `status=5xx`" : key == "fault" ? "write a fault's name" : "write a request name")
             }
             if key == "status" {
                 guard let status = parseStatus(value) else {
-                    throw CriterionSyntaxError(offset: valueOffset, message: "`\(value)` is not a status",
-                                               hint: "write a class like `5xx` or a code like `503` (100…599)")
+                    throw Problem(.offset(valueOffset), "`\(value)` is not a status",
+                                  hint: "write a class like `5xx` or a code like `503` (100…599)")
                 }
                 labels.append(Label(kind: .status(status), value: value, offset: keyOffset))
             } else {
-                labels.append(Label(kind: .request, value: value, offset: keyOffset))
+                labels.append(Label(kind: key == "fault" ? .fault : .request, value: value, offset: keyOffset))
             }
             scanner.skipSpaces()
             switch scanner.peek {
             case ",": scanner.advance()
             case "}": scanner.advance(); return labels
-            case nil: throw CriterionSyntaxError(offset: scanner.position, message: "missing `}`", hint: "close the filter with `}`")
-            case let c?: throw CriterionSyntaxError(offset: scanner.position, message: "expected `,` or `}`, got `\(c)`")
+            case nil: throw Problem(.offset(scanner.position), "missing `}`", hint: "close the filter with `}`")
+            case let c?: throw Problem(.offset(scanner.position), "expected `,` or `}`, got `\(c)`")
             }
         }
     }
@@ -327,34 +310,34 @@ public enum CriterionParser {
         MetricSelector(aggregate: .value, metric: metric).description
     }
 
-    private static func checkTypes(_ selector: MetricSelector, functionOffset: Int?, metricOffset: Int, labels: [Label]) throws(CriterionSyntaxError) {
+    private static func checkTypes(_ selector: MetricSelector, functionOffset: Int?, metricOffset: Int, labels: [Label]) throws(Problem) {
         let metric = name(of: selector.metric)
         let fOffset = functionOffset ?? metricOffset
         switch selector.metric {
         case .latency, .serviceTime:
             if functionOffset == nil {
-                throw CriterionSyntaxError(offset: metricOffset, message: "`\(metric)` needs a function",
-                                           hint: "write `p95(\(metric))`, `avg(\(metric))`, `min(\(metric))` or `max(\(metric))`")
+                throw Problem(.offset(metricOffset), "`\(metric)` needs a function",
+                              hint: "write `p95(\(metric))`, `avg(\(metric))`, `min(\(metric))` or `max(\(metric))`")
             }
             if selector.aggregate == .value {
-                throw CriterionSyntaxError(offset: fOffset, message: "`value` does not apply to `\(metric)`",
-                                           hint: "write `p95(\(metric))`, `avg(\(metric))`, `min(\(metric))` or `max(\(metric))`")
+                throw Problem(.offset(fOffset), "`value` does not apply to `\(metric)`",
+                              hint: "write `p95(\(metric))`, `avg(\(metric))`, `min(\(metric))` or `max(\(metric))`")
             }
         case .throughput, .errorRate, .errors, .dropped:
             if functionOffset != nil {
-                throw CriterionSyntaxError(offset: fOffset, message: "`\(metric)` takes no function", hint: "write `\(metric)` alone, e.g. `\(example(selector.metric))`")
+                throw Problem(.offset(fOffset), "`\(metric)` takes no function", hint: "write `\(metric)` alone, e.g. `\(example(selector.metric))`")
             }
         case .recoveryTime:
             switch selector.aggregate {
             case .max, .avg: break
             case .value where functionOffset == nil: break
             default:
-                throw CriterionSyntaxError(offset: fOffset, message: "`recovery_time` takes `max`, `avg` or no function", hint: "write e.g. `recovery_time < 5s` (the longest recovery)")
+                throw Problem(.offset(fOffset), "`recovery_time` takes `max`, `avg` or no function", hint: "write e.g. `recovery_time < 5s` (the longest recovery)")
             }
         case .prom:
             if case .percentile = selector.aggregate {
-                throw CriterionSyntaxError(offset: fOffset, message: "`\(metric)` is a scraped gauge; percentiles do not apply",
-                                           hint: "use `avg`, `min`, `max`, `value` or no function")
+                throw Problem(.offset(fOffset), "`\(metric)` is a scraped gauge; percentiles do not apply",
+                              hint: "use `avg`, `min`, `max`, `value` or no function")
             }
         }
         for label in labels {
@@ -363,14 +346,19 @@ public enum CriterionParser {
                 switch selector.metric {
                 case .errors, .errorRate, .throughput: break
                 default:
-                    throw CriterionSyntaxError(offset: label.offset, message: "`status` does not apply to `\(metric)`",
-                                               hint: "`{status=…}` applies to `errors`, `error_rate` and `throughput`")
+                    throw Problem(.offset(label.offset), "`status` does not apply to `\(metric)`",
+                                  hint: "`{status=…}` applies to `errors`, `error_rate` and `throughput`")
+                }
+            case .fault:
+                guard selector.metric == .recoveryTime else {
+                    throw Problem(.offset(label.offset), "`fault` does not apply to `\(metric)`",
+                                  hint: "`{fault=…}` picks one fault for `recovery_time`; use `during STAGE` to judge a stage")
                 }
             case .request:
                 switch selector.metric {
                 case .recoveryTime, .prom:
-                    throw CriterionSyntaxError(offset: label.offset, message: "`request` does not apply to `\(metric)`",
-                                               hint: "`\(metric)` is measured for the whole target, not per request")
+                    throw Problem(.offset(label.offset), "`request` does not apply to `\(metric)`",
+                                  hint: "`\(metric)` is measured for the whole target, not per request")
                 default: break
                 }
             }
@@ -387,7 +375,7 @@ public enum CriterionParser {
         }
     }
 
-    private static func parseOperator(_ scanner: inout CriterionScanner, after selector: MetricSelector) throws(CriterionSyntaxError) -> CriterionExpression.Comparison {
+    private static func parseOperator(_ scanner: inout CriterionScanner, after selector: MetricSelector) throws(Problem) -> CriterionExpression.Comparison {
         scanner.skipSpaces()
         let start = scanner.position
         switch (scanner.peek, scanner.peek(at: 1)) {
@@ -396,36 +384,36 @@ public enum CriterionParser {
         case ("<", _): scanner.advance(); return .lessThan
         case (">", _): scanner.advance(); return .greaterThan
         case (nil, _):
-            throw CriterionSyntaxError(offset: start, message: "missing comparison after `\(selector)`", hint: "write e.g. `\(selector) < …` (operators: <, <=, >, >=)")
+            throw Problem(.offset(start), "missing comparison after `\(selector)`", hint: "write e.g. `\(selector) < …` (operators: <, <=, >, >=)")
         case ("=", _), ("!", _):
             var op = ""
             while let c = scanner.peek, "=!<>".contains(c) { op.append(c); scanner.advance() }
-            throw CriterionSyntaxError(offset: start, message: "unsupported operator `\(op)`", hint: "use <, <=, > or >=")
+            throw Problem(.offset(start), "unsupported operator `\(op)`", hint: "use <, <=, > or >=")
         default:
             let token = scanner.readToken()
-            throw CriterionSyntaxError(offset: start, message: "expected a comparison (<, <=, >, >=) after `\(selector)`, got `\(token)`")
+            throw Problem(.offset(start), "expected a comparison (<, <=, >, >=) after `\(selector)`, got `\(token)`")
         }
     }
 
     /// A threshold of the metric's type, within its bound (`ScenarioBounds`).
-    private static func parseThreshold(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(CriterionSyntaxError) -> CriterionExpression.Threshold {
+    private static func parseThreshold(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(Problem) -> CriterionExpression.Threshold {
         scanner.skipSpaces()
         let start = scanner.position
         let token = scanner.readToken()
         scanner.position = start
         let threshold = try parseThresholdValue(&scanner, for: selector, after: comparison)
         if let problem = CriterionExpression.boundProblem(threshold, metric: selector.metric) {
-            throw CriterionSyntaxError(offset: start, message: "threshold `\(token)` is out of range", hint: problem)
+            throw Problem(.offset(start), "threshold `\(token)` is out of range", hint: problem)
         }
         return threshold
     }
 
-    private static func parseThresholdValue(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(CriterionSyntaxError) -> CriterionExpression.Threshold {
+    private static func parseThresholdValue(_ scanner: inout CriterionScanner, for selector: MetricSelector, after comparison: CriterionExpression.Comparison) throws(Problem) -> CriterionExpression.Threshold {
         let start = scanner.position
         let token = scanner.readToken()
         let metric = name(of: selector.metric)
-        func fail(_ message: String, _ hint: String? = nil) -> CriterionSyntaxError {
-            CriterionSyntaxError(offset: start, message: message, hint: hint)
+        func fail(_ message: String, _ hint: String? = nil) -> Problem {
+            Problem(.offset(start), message, hint: hint)
         }
         // Decimal numbers only (no `inf`, `nan` or hex); one too large for a Double is +infinity, beyond every bound.
         let number = token.allSatisfy({ "0123456789.eE+-".contains($0) }) ? Double(token).flatMap { $0.isNaN ? nil : $0 } : nil

@@ -17,8 +17,8 @@ public struct ScenarioLoader: Sendable {
 
     /// Loads the scenario file at `path`.
     ///
-    /// - Throws: `.notFound` if the file does not exist or cannot be read, `.invalidInput` with one
-    ///   diagnostic per problem if its content is not a valid scenario.
+    /// - Throws: `.notFound` if the file does not exist or cannot be read, `.invalidInput` with
+    ///   every problem, each at its `FILE:LINE:COLUMN`, if its content is not a valid scenario.
     public func load(path: String) throws(StressError) -> Scenario {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -40,36 +40,37 @@ public struct ScenarioLoader: Sendable {
             throw StressError(.notFound, "scenario file `\(path)` cannot be read: \(error.localizedDescription)", hint: "check its permissions")
         }
         guard data.count <= ScenarioBounds.maxFileBytes else {
-            let location = SourceLocation(file: path, line: 1, column: 1)
-            throw StressError(.invalidInput, "1 problem in \(path)", diagnostics: [
-                Diagnostic(location, "the file is larger than 1 MiB (\(ScenarioBounds.describe(ScenarioBounds.maxFileBytes)) bytes), the limit for a scenario file",
-                           hint: "a scenario is a few kilobytes; put large bodies in the environment (`${NAME}`) or split the file"),
+            throw StressError(.invalidInput, "1 problem in \(path)", problems: [
+                Problem(.file(path, line: 1, column: 1), "the file is larger than 1 MiB (\(ScenarioBounds.describe(ScenarioBounds.maxFileBytes)) bytes), the limit for a scenario file",
+                        hint: "a scenario is a few kilobytes; put large bodies in the environment (`${NAME}`) or split the file"),
             ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            let location = SourceLocation(file: path, line: 1, column: 1)
             throw StressError(.invalidInput, "1 problem in \(path)",
-                              diagnostics: [Diagnostic(location, "the file is not UTF-8 text")])
+                              problems: [Problem(.file(path, line: 1, column: 1), "the file is not UTF-8 text")])
         }
         var scenario = try load(text: text, file: path)
         scenario.sourcePath = path
         return scenario
     }
 
-    /// Loads a scenario from `text`; `file` names it in diagnostics.
+    /// Loads a scenario from `text`; `file` names it in the problems' locations.
     ///
-    /// - Throws: `.invalidInput` with one diagnostic per problem.
+    /// - Throws: `.invalidInput` with every problem, each at its `FILE:LINE:COLUMN`.
     public func load(text: String, file: String) throws(StressError) -> Scenario {
         var reader = ScenarioReader(file: file, environment: environment)
         let scenario = reader.read(text)
         // The shorthand's two stages share their source, so the same problem can be found twice.
-        var seen: Set<Diagnostic> = []
-        let diagnostics = reader.diagnostics.filter { seen.insert($0).inserted }.enumerated()
-            .sorted { ($0.element.location.line, $0.element.location.column, $0.offset) < ($1.element.location.line, $1.element.location.column, $1.offset) }
+        var seen: Set<Problem> = []
+        func order(_ found: (offset: Int, element: Problem)) -> (Int, Int, Int) {
+            (found.element.location.line ?? 1, found.element.location.column ?? 1, found.offset)
+        }
+        let problems = reader.problems.filter { seen.insert($0).inserted }.enumerated()
+            .sorted { order($0) < order($1) }
             .map(\.element)
-        guard diagnostics.isEmpty, let scenario else {
-            let count = max(diagnostics.count, 1)
-            throw StressError(.invalidInput, "\(count) problem\(count == 1 ? "" : "s") in \(file)", diagnostics: diagnostics)
+        guard problems.isEmpty, let scenario else {
+            let count = max(problems.count, 1)
+            throw StressError(.invalidInput, "\(count) problem\(count == 1 ? "" : "s") in \(file)", problems: problems)
         }
         return scenario
     }

@@ -82,7 +82,7 @@ extension ScenarioReader {
             do {
                 expression = try CriterionParser.parse(text)
             } catch {
-                report(at: location(exprNode, offset: error.offset), path: filePath, error.message, hint: error.hint)
+                report(error, in: exprNode, path: filePath)
                 continue
             }
             let path = "criteria[\(criteria.count)]"
@@ -108,7 +108,7 @@ extension ScenarioReader {
                     metric = try CriterionParser.parseSelector(text)
                     metricNode = n
                 } catch {
-                    report(at: location(n, offset: error.offset), path: "\(filePath).metric", error.message, hint: error.hint)
+                    report(error, in: n, path: "\(filePath).metric")
                 }
             }
             var tolerance: (Double, Bool)?

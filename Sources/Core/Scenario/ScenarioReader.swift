@@ -7,14 +7,15 @@ struct ScenarioReader {
     /// Where a part of the scenario was written. `textShift` maps a character offset into a
     /// single-line scalar to a column: 0 for plain scalars, 1 for quoted ones, nil otherwise.
     struct Anchor {
-        var location: SourceLocation
+        var location: Problem.Location
         var textShift: Int?
         var text: String?
     }
 
     let file: String
     let templates: TemplateParser
-    var diagnostics: [Diagnostic] = []
+    /// Every problem found so far, each at its file position.
+    var problems: [Problem] = []
     var anchors: [String: Anchor] = [:]
     /// Paths that had a problem: validator problems about them are consequences, not causes.
     var broken: Set<String> = []
@@ -27,7 +28,7 @@ struct ScenarioReader {
 
     static let topLevelKeys = ["name", "description", "target", "load", "requests", "faults", "criteria", "regression"]
 
-    /// Reads `text` into a scenario; nil when it is too broken to build one (problems are in `diagnostics`).
+    /// Reads `text` into a scenario; nil when it is too broken to build one (problems are in `problems`).
     mutating func read(_ text: String) -> Scenario? {
         guard let root = compose(text) else { return nil }
         anchor("", root)
@@ -59,22 +60,22 @@ struct ScenarioReader {
         if load == nil { broken.insert("load") }
 
         for problem in ScenarioValidator.check(scenario) where !isConsequence(problem) {
-            diagnostics.append(Diagnostic(location(for: problem.path, offset: problem.offset), problem.message, hint: problem.hint))
+            problems.append(problem.moved(to: location(for: problem.location.path ?? "", offset: problem.location.offset)))
         }
-        return diagnostics.isEmpty ? scenario : nil
+        return problems.isEmpty ? scenario : nil
     }
 
     /// The YAML tree of `text`, composed only once `YAMLGuard` has found it cheap to compose and
     /// to walk; nil (with a problem) when it is too large, malformed or empty.
     mutating func compose(_ text: String) -> Node? {
-        let start = SourceLocation(file: file, line: 1, column: 1)
+        let start = Problem.Location.file(file, line: 1, column: 1)
         let bytes = text.utf8.count
         guard bytes <= ScenarioBounds.maxFileBytes else {
             report(at: start, path: "", "the file is \(ScenarioBounds.describe(bytes)) bytes; a scenario file must be at most 1 MiB (\(ScenarioBounds.describe(ScenarioBounds.maxFileBytes)) bytes)")
             return nil
         }
         if let problem = YAMLGuard.scan(text) {
-            report(at: SourceLocation(file: file, line: problem.line, column: problem.column), path: "", problem.message, hint: problem.hint)
+            report(problem.inFile(file), path: "")
             return nil
         }
         let neutral = YAMLGuard.neutralized(text)
@@ -87,15 +88,15 @@ struct ScenarioReader {
             }
             try YAMLGuard.check(node)
             if neutral == nil { return node }
-        } catch let problem as YAMLGuard.Problem {
-            report(at: SourceLocation(file: file, line: problem.line, column: problem.column), path: "", problem.message, hint: problem.hint)
+        } catch let problem as Problem {
+            report(problem.inFile(file), path: "")
             return nil
         } catch {
             reportComposeError(error, text: text)
             // The neutralized text spells aliases with U+E000: show them as written.
-            for i in diagnostics.indices {
-                diagnostics[i].message = diagnostics[i].message.replacingOccurrences(of: "\u{E000}", with: "*")
-                diagnostics[i].hint = diagnostics[i].hint?.replacingOccurrences(of: "\u{E000}", with: "*")
+            for i in problems.indices {
+                problems[i].message = problems[i].message.replacingOccurrences(of: "\u{E000}", with: "*")
+                problems[i].hint = problems[i].hint?.replacingOccurrences(of: "\u{E000}", with: "*")
             }
             return nil
         }
@@ -116,7 +117,7 @@ struct ScenarioReader {
         if let error = error as? YamlError {
             reportYAML(error, text: text)
         } else {
-            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
+            report(at: .file(file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
         }
     }
 
@@ -135,16 +136,16 @@ struct ScenarioReader {
 
     // MARK: Problems and locations
 
-    func location(_ node: Node) -> SourceLocation {
+    func location(_ node: Node) -> Problem.Location {
         let mark = node.mark
-        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+        return .file(file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
     /// The column of a character offset into a scalar's text, when the scalar is on one line.
-    func location(_ node: Node, offset: Int) -> SourceLocation {
-        var location = location(node)
+    func location(_ node: Node, offset: Int) -> Problem.Location {
+        let location = location(node)
         if let shift = Self.textShift(node), let text = node.scalar?.string, !text.prefix(offset).contains("\n") {
-            location.column += shift + offset
+            return location.shifted(by: shift + offset)
         }
         return location
     }
@@ -167,24 +168,34 @@ struct ScenarioReader {
         report(at: location(node), path: path, message, hint: hint)
     }
 
-    mutating func report(at location: SourceLocation, path: String, _ message: String, hint: String? = nil) {
-        diagnostics.append(Diagnostic(location, message, hint: hint))
+    mutating func report(at location: Problem.Location, path: String, _ message: String, hint: String? = nil) {
+        report(Problem(location, message, hint: hint), path: path)
+    }
+
+    /// Reports a problem a parser found in the text of `node` (a scalar): its offset, plus
+    /// `base`, becomes the file position it points at.
+    mutating func report(_ problem: Problem, in node: Node, offset base: Int = 0, path: String) {
+        report(problem.moved(to: location(node, offset: base + (problem.location.offset ?? 0))), path: path)
+    }
+
+    /// Records `problem` (already at its file position); `path` could not be read.
+    mutating func report(_ problem: Problem, path: String) {
+        problems.append(problem)
         broken.insert(path)
     }
 
     /// The location of a validator problem: the closest recorded ancestor of its path.
-    func location(for path: String, offset: Int?) -> SourceLocation {
+    func location(for path: String, offset: Int?) -> Problem.Location {
         var current = path
         while true {
             if let anchor = anchors[current] {
-                var location = anchor.location
                 if let offset, let shift = anchor.textShift, current == path,
                    !(anchor.text?.prefix(offset).contains("\n") ?? true) {
-                    location.column += shift + offset
+                    return anchor.location.shifted(by: shift + offset)
                 }
-                return location
+                return anchor.location
             }
-            if current.isEmpty { return SourceLocation(file: file, line: 1, column: 1) }
+            if current.isEmpty { return .file(file, line: 1, column: 1) }
             current = Self.parent(of: current)
         }
     }
@@ -201,40 +212,41 @@ struct ScenarioReader {
         return under(a, b) || under(b, a)
     }
 
-    func isConsequence(_ problem: ScenarioProblem) -> Bool {
-        broken.contains { b in Self.related(problem.path, b) || problem.dependsOn.contains { Self.related($0, b) } }
+    func isConsequence(_ problem: Problem) -> Bool {
+        let path = problem.location.path ?? ""
+        return broken.contains { b in Self.related(path, b) || problem.dependsOn.contains { Self.related($0, b) } }
     }
 
     mutating func reportYAML(_ error: YamlError, text: String) {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1)) }
+        func at(_ mark: Mark) -> Problem.Location { .file(file, line: max(mark.line, 1), column: max(mark.column, 1)) }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
             report(at: at(mark), path: "", "invalid YAML: \(problem)", hint: context.map { $0.text })
         case .duplicatedKeysInMapping(let duplicates, let context):
             // Yams marks the first occurrence; point at the repetition when it is found on a later line.
-            let first = at(context.mark)
+            let (firstLine, column) = (max(context.mark.line, 1), max(context.mark.column, 1))
             let key = duplicates.first ?? ""
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let repeated = lines.indices.dropFirst(first.line).first { i in
+            let repeated = lines.indices.dropFirst(firstLine).first { i in
                 let line = lines[i].unicodeScalars
                 let indent = line.prefix { $0 == " " }.count
                 let rest = String(String.UnicodeScalarView(line.dropFirst(indent)))
-                return indent + 1 == first.column && (rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":"))
+                return indent + 1 == column && (rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":"))
             }
-            let location = repeated.map { SourceLocation(file: file, line: $0 + 1, column: first.column) } ?? first
+            let location = Problem.Location.file(file, line: repeated.map { $0 + 1 } ?? firstLine, column: column)
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
             report(at: location, path: "", "duplicate key \(keys)",
-                   hint: repeated != nil ? "it is already at line \(first.line); a key may appear only once in a mapping" : "a key may appear only once in a mapping")
+                   hint: repeated != nil ? "it is already at line \(firstLine); a key may appear only once in a mapping" : "a key may appear only once in a mapping")
         case .reader(let problem, let offset, _, _):
-            var location = SourceLocation(file: file, line: 1, column: 1)
+            var (line, column) = (1, 1)
             if let offset {
                 let prefix = text.unicodeScalars.prefix(offset)
-                location.line = prefix.filter { $0 == "\n" }.count + 1
-                location.column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+                line = prefix.filter { $0 == "\n" }.count + 1
+                column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
             }
-            report(at: location, path: "", "invalid YAML: \(problem)")
+            report(at: .file(file, line: line, column: column), path: "", "invalid YAML: \(problem)")
         default:
-            report(at: SourceLocation(file: file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
+            report(at: .file(file, line: 1, column: 1), path: "", "invalid YAML: \(error)")
         }
     }
 
@@ -392,7 +404,7 @@ struct ScenarioReader {
     mutating func template(_ text: String, node: Node, offset: Int, path: String, allowRandom: Bool = true, context: String = "this field") -> Template? {
         let output = templates.parse(text, allowRandom: allowRandom, context: context)
         for problem in output.problems {
-            report(at: location(node, offset: offset + problem.offset), path: path, problem.message, hint: problem.hint)
+            report(problem, in: node, offset: offset, path: path)
         }
         secrets.formUnion(output.secrets)
         return output.problems.isEmpty ? output.template : nil

@@ -1,10 +1,10 @@
 extension ScenarioValidator {
     /// The upper bounds of `ScenarioBounds` (the lower ones are the other checks'), and the
     /// characters that would let a header value or a path split the request it is sent in.
-    static func checkBounds(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
+    static func checkBounds(_ scenario: Scenario, into problems: inout [Problem]) {
         typealias B = ScenarioBounds
         func add(_ path: String, _ message: String, hint: String? = nil) {
-            problems.append(ScenarioProblem(path, message, hint: hint))
+            problems.append(Problem(.path(path), message, hint: hint))
         }
         func atMost(_ path: String, _ what: String, _ value: Duration, _ limit: Duration) {
             if value > limit { add(path, "\(what) must be at most \(B.describe(limit)), got \(Units.formatDuration(value))") }
@@ -93,10 +93,10 @@ extension ScenarioValidator {
         }
     }
 
-    private static func checkRequestBounds(_ request: RequestSpec, path: String, into problems: inout [ScenarioProblem]) {
+    private static func checkRequestBounds(_ request: RequestSpec, path: String, into problems: inout [Problem]) {
         typealias B = ScenarioBounds
         func add(_ path: String, _ message: String, hint: String? = nil) {
-            problems.append(ScenarioProblem(path, message, hint: hint))
+            problems.append(Problem(.path(path), message, hint: hint))
         }
         if request.name.count > B.maxPartNameLength { add("\(path).name", "the request name is \(request.name.count) characters long; at most \(B.maxPartNameLength)") }
         if request.weight > B.maxWeight { add("\(path).weight", "weight must be at most \(B.describe(B.maxWeight)), got \(B.describe(request.weight))") }
@@ -131,11 +131,11 @@ extension ScenarioValidator {
         }
     }
 
-    private static func checkPath(_ text: String, _ path: String, into problems: inout [ScenarioProblem]) {
+    private static func checkPath(_ text: String, _ path: String, into problems: inout [Problem]) {
         if let c = forbidden(in: text, allowSpace: false) {
-            problems.append(ScenarioProblem(path, "the path contains \(name(of: c))", hint: "it would split or corrupt the request line; percent-encode it"))
+            problems.append(Problem(.path(path), "the path contains \(name(of: c))", hint: "it would split or corrupt the request line; percent-encode it"))
         } else if text.utf8.count > ScenarioBounds.maxFieldBytes {
-            problems.append(ScenarioProblem(path, "the path is longer than \(ScenarioBounds.describe(ScenarioBounds.maxFieldBytes)) bytes"))
+            problems.append(Problem(.path(path), "the path is longer than \(ScenarioBounds.describe(ScenarioBounds.maxFieldBytes)) bytes"))
         }
     }
 

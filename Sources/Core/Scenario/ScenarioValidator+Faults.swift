@@ -2,70 +2,70 @@ extension ScenarioValidator {
     /// The faults (README, *Failure injection*): on the run's clock, with parameters their kind
     /// takes, a launched target for process faults (never two at once), and no HTTP-level fault
     /// over https, where the proxy passes TLS through without reading it.
-    static func checkFaults(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
+    static func checkFaults(_ scenario: Scenario, into problems: inout [Problem]) {
         let total = scenario.load.totalDuration
         let isHTTPS = scenario.target.isHTTPS
         let requestNames = scenario.requests.map(\.name)
         var names: [String: Int] = [:]
         for (i, fault) in scenario.faults.enumerated() {
             let path = "faults[\(i)]"
-            if fault.at < .zero { problems.append(ScenarioProblem("\(path).at", "`at` must not be negative")) }
+            if fault.at < .zero { problems.append(Problem(.path("\(path).at"), "`at` must not be negative")) }
             else if total > .zero, fault.at >= total {
-                problems.append(ScenarioProblem("\(path).at", "the fault starts at \(Units.formatDuration(fault.at)), after the load ends (\(Units.formatDuration(total)))",
+                problems.append(Problem(.path("\(path).at"), "the fault starts at \(Units.formatDuration(fault.at)), after the load ends (\(Units.formatDuration(total)))",
                                                 dependsOn: ["load.stages"]))
             } else if total > .zero, fault.at + fault.duration > total {
-                problems.append(ScenarioProblem("\(path).for", "the fault ends at \(Units.formatDuration(fault.at + fault.duration)), after the load ends (\(Units.formatDuration(total)))",
+                problems.append(Problem(.path("\(path).for"), "the fault ends at \(Units.formatDuration(fault.at + fault.duration)), after the load ends (\(Units.formatDuration(total)))",
                                                 hint: "shorten `for` to at most \(Units.formatDuration(total - fault.at))", dependsOn: ["load.stages"]))
             }
             if fault.duration < .zero || (fault.duration == .zero && fault.kind != .kill) {
-                problems.append(ScenarioProblem("\(path).for", "`for` must be above 0"))
+                problems.append(Problem(.path("\(path).for"), "`for` must be above 0"))
             }
             if !fault.kind.isProcessFault {
-                problems.append(ScenarioProblem("\(path).kind", "`\(fault.kind.rawValue)` faults are not supported by this version yet",
+                problems.append(Problem(.path("\(path).kind"), "`\(fault.kind.rawValue)` faults are not supported by this version yet",
                                                 hint: "`kill` and `pause` work on a launched target"))
             }
             if fault.kind.isProcessFault, scenario.target.start == nil {
-                problems.append(ScenarioProblem("\(path).kind", "`\(fault.kind.rawValue)` needs a target the runner starts",
+                problems.append(Problem(.path("\(path).kind"), "`\(fault.kind.rawValue)` needs a target the runner starts",
                                                 hint: "add `target.start` with the command that launches it", dependsOn: ["target"]))
             }
             if isHTTPS, fault.kind == .error {
-                problems.append(ScenarioProblem("\(path).kind", "`error` faults cannot be injected into an https target",
+                problems.append(Problem(.path("\(path).kind"), "`error` faults cannot be injected into an https target",
                                                 hint: "the fault proxy passes TLS through without reading it, so it cannot answer for the target; "
                                                     + "`latency`, `reset`, `blackhole` and `bandwidth` work over https", dependsOn: ["target"]))
             }
             if let request = fault.request {
                 if fault.kind.isProcessFault {
-                    problems.append(ScenarioProblem("\(path).request", "`\(fault.kind.rawValue)` acts on the whole target, not on one request",
+                    problems.append(Problem(.path("\(path).request"), "`\(fault.kind.rawValue)` acts on the whole target, not on one request",
                                                     hint: "remove `request`"))
                 } else if isHTTPS {
-                    problems.append(ScenarioProblem("\(path).request", "`request` cannot scope a fault on an https target",
+                    problems.append(Problem(.path("\(path).request"), "`request` cannot scope a fault on an https target",
                                                     hint: "the fault proxy passes TLS through without reading it, so it cannot tell requests apart", dependsOn: ["target"]))
                 } else if !requestNames.contains(request) {
                     let hint = Suggest.hint(for: request, in: requestNames) ?? "the requests are \(requestNames.map { "`\($0)`" }.joined(separator: ", "))"
-                    problems.append(ScenarioProblem("\(path).request", "unknown request `\(request)`", hint: hint,
+                    problems.append(Problem(.path("\(path).request"), "unknown request `\(request)`", hint: hint,
                                                     dependsOn: scenario.requests.isEmpty ? ["requests"] : scenario.requests.indices.map { "requests[\($0)].name" }))
                 }
             }
             if let name = fault.name {
                 if let first = names[name] {
-                    problems.append(ScenarioProblem("\(path).name", "`\(name)` already names faults[\(first)]", hint: "give each fault its own name"))
+                    problems.append(Problem(.path("\(path).name"), "`\(name)` already names faults[\(first)]", hint: "give each fault its own name"))
                 } else {
                     names[name] = i
                 }
             }
             for (name, value) in fault.parameters.sorted(by: { $0.key < $1.key }) {
                 if let problem = FaultSpec.problem(parameter: name, value: value, kind: fault.kind) {
-                    problems.append(ScenarioProblem("\(path).\(name)", problem.message, hint: problem.hint))
+                    problems.append(Problem(.path("\(path).\(name)"), problem.message, hint: problem.hint))
                 }
             }
             for name in fault.kind.requiredParameters where fault.parameters[name] == nil {
-                problems.append(ScenarioProblem(path, "a `\(fault.kind.rawValue)` fault needs `\(name)`", hint: "write e.g. `\(name): \(FaultSpec.example(parameter: name))`"))
+                problems.append(Problem(.path(path), "a `\(fault.kind.rawValue)` fault needs `\(name)`", hint: "write e.g. `\(name): \(FaultSpec.example(parameter: name))`"))
             }
         }
         // One process, one fault at a time: a kill during a pause (or two pauses) has no clear meaning.
         let process = scenario.faults.enumerated().filter { $0.element.kind.isProcessFault }.sorted { $0.element.at < $1.element.at }
         for (earlier, later) in zip(process, process.dropFirst()) where later.element.at <= earlier.element.at + earlier.element.duration {
-            problems.append(ScenarioProblem("faults[\(later.offset)].at",
+            problems.append(Problem(.path("faults[\(later.offset)].at"),
                                             "this `\(later.element.kind.rawValue)` overlaps faults[\(earlier.offset)] (`\(earlier.element.kind.rawValue)` from \(Units.formatDuration(earlier.element.at)) to \(Units.formatDuration(earlier.element.at + earlier.element.duration)))",
                                             hint: "process faults act on one process: start this one after the other ends"))
         }

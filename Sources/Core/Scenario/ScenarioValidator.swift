@@ -1,31 +1,3 @@
-/// One semantic problem in a scenario, wherever it came from (a file or `ScenarioBuilder`).
-public struct ScenarioProblem: Sendable, Hashable, CustomStringConvertible {
-    /// Where, as the scenario file spells it: `name`, `load.stages[1].name`, `requests[0].weight`, `criteria[2]`.
-    public var path: String
-    /// For criteria: a character offset into the criterion's text.
-    public var offset: Int?
-    public var message: String
-    public var hint: String?
-    /// Other parts the problem depends on (a stage name check depends on `load.stages`): when one of
-    /// them could not be read, the problem is a consequence and is not reported.
-    public var dependsOn: [String]
-
-    public init(_ path: String, offset: Int? = nil, _ message: String, hint: String? = nil, dependsOn: [String] = []) {
-        self.path = path
-        self.offset = offset
-        self.message = message
-        self.hint = hint
-        self.dependsOn = dependsOn
-    }
-
-    /// `path: message (hint)`.
-    public var description: String {
-        var text = "\(path): \(message)"
-        if let hint { text += " (\(hint))" }
-        return text
-    }
-}
-
 /// The scenario-level checks, in one place for `ScenarioLoader` (which attaches file locations)
 /// and `ScenarioBuilder` (which reports paths). Types and syntax are the parsers' business; this
 /// checks values and cross-references: ranges, unique names, stages named by criteria, requests
@@ -34,9 +6,10 @@ public enum ScenarioValidator {
     /// The methods a request may use.
     public static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-    /// Every problem in `scenario`, in scenario order; empty when it is valid.
-    public static func check(_ scenario: Scenario) -> [ScenarioProblem] {
-        var problems: [ScenarioProblem] = []
+    /// Every problem in `scenario`, in scenario order, each located at its path (`.path`, with an
+    /// offset into a criterion's text where one is known); empty when it is valid.
+    public static func check(_ scenario: Scenario) -> [Problem] {
+        var problems: [Problem] = []
         checkName(scenario.name, into: &problems)
         checkTarget(scenario.target, into: &problems)
         checkLoad(scenario.load, into: &problems)
@@ -54,128 +27,128 @@ public enum ScenarioValidator {
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
     }
 
-    static func checkName(_ name: String, into problems: inout [ScenarioProblem]) {
+    static func checkName(_ name: String, into problems: inout [Problem]) {
         if name.isEmpty {
-            problems.append(ScenarioProblem("name", "the name is empty", hint: "it names the result files; write e.g. `checkout-peak`"))
+            problems.append(Problem(.path("name"), "the name is empty", hint: "it names the result files; write e.g. `checkout-peak`"))
         } else if !isValidName(name) {
             let suggestion = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "-" })
                 .drop { $0 == "." }
-            problems.append(ScenarioProblem("name", "name `\(name)` can only contain letters, digits, `-`, `_` and `.`",
-                                            hint: "it names the result files; try `\(suggestion.isEmpty ? "my-test" : String(suggestion))`"))
+            problems.append(Problem(.path("name"), "name `\(name)` can only contain letters, digits, `-`, `_` and `.`",
+                                    hint: "it names the result files; try `\(suggestion.isEmpty ? "my-test" : String(suggestion))`"))
         }
     }
 
-    static func checkTarget(_ target: TargetSpec, into problems: inout [ScenarioProblem]) {
+    static func checkTarget(_ target: TargetSpec, into problems: inout [Problem]) {
         if case .builtin(let demo) = target.endpoint {
-            if demo.latency < .zero { problems.append(ScenarioProblem("target.latency", "latency must not be negative")) }
-            if demo.jitter < .zero { problems.append(ScenarioProblem("target.jitter", "jitter must not be negative")) }
+            if demo.latency < .zero { problems.append(Problem(.path("target.latency"), "latency must not be negative")) }
+            if demo.jitter < .zero { problems.append(Problem(.path("target.jitter"), "jitter must not be negative")) }
             if !(0...1).contains(demo.errorRate) {
-                problems.append(ScenarioProblem("target.error_rate", "error_rate must be between 0% and 100%, got \(Units.formatNumber(demo.errorRate * 100))%"))
+                problems.append(Problem(.path("target.error_rate"), "error_rate must be between 0% and 100%, got \(Units.formatNumber(demo.errorRate * 100))%"))
             }
             switch (demo.stallEvery, demo.stallFor) {
             case (nil, nil): break
             case (let every?, let length?):
-                if every <= .zero { problems.append(ScenarioProblem("target.stall.every", "`every` must be above 0")) }
-                if length <= .zero { problems.append(ScenarioProblem("target.stall.for", "`for` must be above 0")) }
+                if every <= .zero { problems.append(Problem(.path("target.stall.every"), "`every` must be above 0")) }
+                if length <= .zero { problems.append(Problem(.path("target.stall.for"), "`for` must be above 0")) }
                 else if every > .zero, length >= every {
-                    problems.append(ScenarioProblem("target.stall.for", "a stall (\(Units.formatDuration(length))) must be shorter than its period (\(Units.formatDuration(every)))"))
+                    problems.append(Problem(.path("target.stall.for"), "a stall (\(Units.formatDuration(length))) must be shorter than its period (\(Units.formatDuration(every)))"))
                 }
             default:
-                problems.append(ScenarioProblem("target.stall", "`stall` needs both `every` and `for`", hint: "write e.g. `stall: { every: 10s, for: 1s }`"))
+                problems.append(Problem(.path("target.stall"), "`stall` needs both `every` and `for`", hint: "write e.g. `stall: { every: 10s, for: 1s }`"))
             }
         }
         if let start = target.start {
             if start.first.map({ $0.trimmingSpaces.isEmpty }) ?? true {
-                problems.append(ScenarioProblem("target.start", "the start command is empty", hint: "write e.g. `start: [\"./server\", \"--port\", \"8080\"]`, or remove `start`"))
+                problems.append(Problem(.path("target.start"), "the start command is empty", hint: "write e.g. `start: [\"./server\", \"--port\", \"8080\"]`, or remove `start`"))
             }
         }
         if let ready = target.ready {
             if !ready.path.hasPrefix("/") {
-                problems.append(ScenarioProblem("target.ready.path", "path `\(ready.path)` must start with `/`", hint: "write `/\(ready.path)`"))
+                problems.append(Problem(.path("target.ready.path"), "path `\(ready.path)` must start with `/`", hint: "write `/\(ready.path)`"))
             }
-            if ready.timeout <= .zero { problems.append(ScenarioProblem("target.ready.timeout", "the ready timeout must be above 0")) }
+            if ready.timeout <= .zero { problems.append(Problem(.path("target.ready.timeout"), "the ready timeout must be above 0")) }
         }
         if let metrics = target.metrics, !metrics.hasPrefix("/") {
-            problems.append(ScenarioProblem("target.metrics", "path `\(metrics)` must start with `/`", hint: "write `/\(metrics)`"))
+            problems.append(Problem(.path("target.metrics"), "path `\(metrics)` must start with `/`", hint: "write `/\(metrics)`"))
         }
     }
 
-    static func checkLoad(_ load: LoadSpec, into problems: inout [ScenarioProblem]) {
+    static func checkLoad(_ load: LoadSpec, into problems: inout [Problem]) {
         let unit = load.model == .open ? "/s" : " users"
-        if load.start < 0 { problems.append(ScenarioProblem("load.start", "the start level must not be negative, got \(Units.formatNumber(load.start))\(unit)")) }
+        if load.start < 0 { problems.append(Problem(.path("load.start"), "the start level must not be negative, got \(Units.formatNumber(load.start))\(unit)")) }
         if load.model == .closed, load.start != load.start.rounded() {
-            problems.append(ScenarioProblem("load.start", "a user count must be a whole number, got \(Units.formatNumber(load.start))"))
+            problems.append(Problem(.path("load.start"), "a user count must be a whole number, got \(Units.formatNumber(load.start))"))
         }
         var seen: [String: Int] = [:]
         for (i, stage) in load.stages.enumerated() {
             let path = "load.stages[\(i)]"
-            if stage.duration < .zero { problems.append(ScenarioProblem("\(path).duration", "a stage duration must not be negative")) }
+            if stage.duration < .zero { problems.append(Problem(.path("\(path).duration"), "a stage duration must not be negative")) }
             if stage.target < 0 {
-                problems.append(ScenarioProblem("\(path).target", "a stage target must not be negative, got \(Units.formatNumber(stage.target))\(unit)"))
+                problems.append(Problem(.path("\(path).target"), "a stage target must not be negative, got \(Units.formatNumber(stage.target))\(unit)"))
             } else if load.model == .closed, stage.target != stage.target.rounded() {
-                problems.append(ScenarioProblem("\(path).target", "a user count must be a whole number, got \(Units.formatNumber(stage.target))"))
+                problems.append(Problem(.path("\(path).target"), "a user count must be a whole number, got \(Units.formatNumber(stage.target))"))
             }
             if stage.name.isEmpty {
-                problems.append(ScenarioProblem("\(path).name", "the stage name is empty", hint: "remove `name` to get `stage-\(i + 1)`"))
+                problems.append(Problem(.path("\(path).name"), "the stage name is empty", hint: "remove `name` to get `stage-\(i + 1)`"))
             } else if let first = seen[stage.name] {
-                problems.append(ScenarioProblem("\(path).name", "duplicate stage name `\(stage.name)`", hint: "stage \(first + 1) has it too; names must be unique"))
+                problems.append(Problem(.path("\(path).name"), "duplicate stage name `\(stage.name)`", hint: "stage \(first + 1) has it too; names must be unique"))
             } else {
                 seen[stage.name] = i
             }
         }
         let total = load.totalDuration
         if load.stages.isEmpty {
-            problems.append(ScenarioProblem("load.stages", "the load has no stages", hint: "add `stages`, or `rate` and `duration`"))
+            problems.append(Problem(.path("load.stages"), "the load has no stages", hint: "add `stages`, or `rate` and `duration`"))
         } else if total <= .zero {
-            problems.append(ScenarioProblem("load.stages", "the load lasts 0s", hint: "give a stage a duration above 0"))
+            problems.append(Problem(.path("load.stages"), "the load lasts 0s", hint: "give a stage a duration above 0"))
         }
         if load.warmup < .zero {
-            problems.append(ScenarioProblem("load.warmup", "warmup must not be negative"))
+            problems.append(Problem(.path("load.warmup"), "warmup must not be negative"))
         } else if load.warmup > .zero, total > .zero, load.warmup >= total {
-            problems.append(ScenarioProblem("load.warmup", "warmup (\(Units.formatDuration(load.warmup))) must be shorter than the stages (\(Units.formatDuration(total)))",
-                                            hint: "the warmup is the first part of the stages' timeline", dependsOn: ["load.stages"]))
+            problems.append(Problem(.path("load.warmup"), "warmup (\(Units.formatDuration(load.warmup))) must be shorter than the stages (\(Units.formatDuration(total)))",
+                                    hint: "the warmup is the first part of the stages' timeline", dependsOn: ["load.stages"]))
         }
-        if load.maxInFlight <= 0 { problems.append(ScenarioProblem("load.max_in_flight", "max_in_flight must be above 0, got \(load.maxInFlight)")) }
-        if load.connections <= 0 { problems.append(ScenarioProblem("load.connections", "connections must be above 0, got \(load.connections)")) }
-        if load.think < .zero { problems.append(ScenarioProblem("load.think", "think must not be negative")) }
-        if load.timeout <= .zero { problems.append(ScenarioProblem("load.timeout", "the request timeout must be above 0")) }
+        if load.maxInFlight <= 0 { problems.append(Problem(.path("load.max_in_flight"), "max_in_flight must be above 0, got \(load.maxInFlight)")) }
+        if load.connections <= 0 { problems.append(Problem(.path("load.connections"), "connections must be above 0, got \(load.connections)")) }
+        if load.think < .zero { problems.append(Problem(.path("load.think"), "think must not be negative")) }
+        if load.timeout <= .zero { problems.append(Problem(.path("load.timeout"), "the request timeout must be above 0")) }
     }
 
-    static func checkRequests(_ requests: [RequestSpec], into problems: inout [ScenarioProblem]) {
+    static func checkRequests(_ requests: [RequestSpec], into problems: inout [Problem]) {
         if requests.isEmpty {
-            problems.append(ScenarioProblem("requests", "there are no requests", hint: "add one, or remove `requests` to send `GET /`"))
+            problems.append(Problem(.path("requests"), "there are no requests", hint: "add one, or remove `requests` to send `GET /`"))
         }
         var seen: [String: Int] = [:]
         for (i, request) in requests.enumerated() {
             let path = "requests[\(i)]"
             if request.name.isEmpty {
-                problems.append(ScenarioProblem("\(path).name", "the request name is empty"))
+                problems.append(Problem(.path("\(path).name"), "the request name is empty"))
             } else if let first = seen[request.name] {
-                problems.append(ScenarioProblem("\(path).name", "duplicate request name `\(request.name)`",
-                                                hint: "request \(first + 1) has it too; names must be unique"))
+                problems.append(Problem(.path("\(path).name"), "duplicate request name `\(request.name)`",
+                                        hint: "request \(first + 1) has it too; names must be unique"))
             } else {
                 seen[request.name] = i
             }
             if request.weight < 1 {
-                problems.append(ScenarioProblem("\(path).weight", "weight must be at least 1, got \(request.weight)",
-                                                hint: "remove the request to leave it out of the mix"))
+                problems.append(Problem(.path("\(path).weight"), "weight must be at least 1, got \(request.weight)",
+                                        hint: "remove the request to leave it out of the mix"))
             }
             if !methods.contains(request.method) {
                 let hint = Suggest.hint(for: request.method, in: methods) ?? "use one of \(methods.joined(separator: ", "))"
-                problems.append(ScenarioProblem("\(path).method", "unknown method `\(request.method)`", hint: hint))
+                problems.append(Problem(.path("\(path).method"), "unknown method `\(request.method)`", hint: hint))
             }
             if !startsWithSlash(request.path) {
-                problems.append(ScenarioProblem("\(path).path", "path `\(request.path.redacted)` must start with `/`", hint: "write `/\(request.path.redacted)`"))
+                problems.append(Problem(.path("\(path).path"), "path `\(request.path.redacted)` must start with `/`", hint: "write `/\(request.path.redacted)`"))
             }
             for header in request.headers where !isToken(header.name) {
-                problems.append(ScenarioProblem("\(path).headers", "`\(header.name)` is not a valid header name",
-                                                hint: "header names are letters, digits and `-`"))
+                problems.append(Problem(.path("\(path).headers"), "`\(header.name)` is not a valid header name",
+                                        hint: "header names are letters, digits and `-`"))
             }
             for status in request.expect.status ?? [] where !(100...599).contains(status) {
-                problems.append(ScenarioProblem("\(path).expect.status", "`\(status)` is not an HTTP status", hint: "statuses are 100…599"))
+                problems.append(Problem(.path("\(path).expect.status"), "`\(status)` is not an HTTP status", hint: "statuses are 100…599"))
             }
             if request.expect.status?.isEmpty == true {
-                problems.append(ScenarioProblem("\(path).expect.status", "the list of expected statuses is empty", hint: "remove `status` to accept any status below 400"))
+                problems.append(Problem(.path("\(path).expect.status"), "the list of expected statuses is empty", hint: "remove `status` to accept any status below 400"))
             }
         }
     }
@@ -195,7 +168,7 @@ public enum ScenarioValidator {
         !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$%&'*+-.^_`|~".contains($0)) }
     }
 
-    static func checkCriteria(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
+    static func checkCriteria(_ scenario: Scenario, into problems: inout [Problem]) {
         let stageNames = scenario.load.stages.map(\.name)
         let measured = scenario.load.totalDuration - scenario.load.warmup
         for (i, criterion) in scenario.criteria.enumerated() {
@@ -205,30 +178,30 @@ public enum ScenarioValidator {
             if let stage = expression.during, !stageNames.contains(stage) {
                 let hint = Suggest.hint(for: stage, in: stageNames)
                     ?? (stageNames.isEmpty ? nil : "the stages are \(stageNames.map { "`\($0)`" }.joined(separator: ", "))")
-                problems.append(ScenarioProblem(path, offset: offset(of: stage, after: "during", in: source), "unknown stage `\(stage)`",
-                                                hint: hint, dependsOn: stageNamePaths(scenario.load)))
+                problems.append(Problem(.path(path, offset: offset(of: stage, after: "during", in: source)), "unknown stage `\(stage)`",
+                                        hint: hint, dependsOn: stageNamePaths(scenario.load)))
             }
             if let sustained = expression.sustained, measured > .zero, sustained > measured {
-                problems.append(ScenarioProblem(path, offset: offset(of: "for", after: nil, in: source),
-                                                "`for \(Units.formatDuration(sustained))` is longer than the measured run (\(Units.formatDuration(measured)))",
-                                                hint: "it could never fail", dependsOn: ["load"]))
+                problems.append(Problem(.path(path, offset: offset(of: "for", after: nil, in: source)),
+                                        "`for \(Units.formatDuration(sustained))` is longer than the measured run (\(Units.formatDuration(measured)))",
+                                        hint: "it could never fail", dependsOn: ["load"]))
             }
             checkSelector(expression.selector, path: path, source: source, scenario: scenario, into: &problems)
             if let after = criterion.after {
                 if !criterion.abort {
-                    problems.append(ScenarioProblem("\(path).after", "`after` only applies with `abort: true`", hint: "add `abort: true`, or remove `after`"))
+                    problems.append(Problem(.path("\(path).after"), "`after` only applies with `abort: true`", hint: "add `abort: true`, or remove `after`"))
                 }
-                if after < .zero { problems.append(ScenarioProblem("\(path).after", "`after` must not be negative")) }
+                if after < .zero { problems.append(Problem(.path("\(path).after"), "`after` must not be negative")) }
             }
         }
     }
 
-    static func checkRegression(_ scenario: Scenario, into problems: inout [ScenarioProblem]) {
+    static func checkRegression(_ scenario: Scenario, into problems: inout [Problem]) {
         for (i, rule) in scenario.regression.enumerated() {
             let path = "regression[\(i)]"
-            if rule.tolerance < 0 { problems.append(ScenarioProblem("\(path).tolerance", "tolerance must not be negative")) }
+            if rule.tolerance < 0 { problems.append(Problem(.path("\(path).tolerance"), "tolerance must not be negative")) }
             if let problem = rule.comparisonProblem {
-                problems.append(ScenarioProblem("\(path).\(problem.part)", problem.message, hint: problem.hint))
+                problems.append(Problem(.path("\(path).\(problem.part)"), problem.message, hint: problem.hint))
                 if problem.part == "metric" { continue }
             }
             checkSelector(rule.metric, path: "\(path).metric", source: nil, scenario: scenario, into: &problems)
@@ -236,22 +209,28 @@ public enum ScenarioValidator {
     }
 
     /// Cross-references of a selector: the request it names, the features its metric needs.
-    static func checkSelector(_ selector: MetricSelector, path: String, source: String?, scenario: Scenario, into problems: inout [ScenarioProblem]) {
+    static func checkSelector(_ selector: MetricSelector, path: String, source: String?, scenario: Scenario, into problems: inout [Problem]) {
         let requestNames = scenario.requests.map(\.name)
         if let request = selector.filter.request, !requestNames.contains(request) {
             let hint = Suggest.hint(for: request, in: requestNames) ?? "the requests are \(requestNames.map { "`\($0)`" }.joined(separator: ", "))"
-            problems.append(ScenarioProblem(path, offset: source.flatMap { offset(of: request, after: "request", in: $0) },
-                                            "unknown request `\(request)`", hint: hint,
-                                            dependsOn: scenario.requests.isEmpty ? ["requests"] : scenario.requests.indices.map { "requests[\($0)].name" }))
+            problems.append(Problem(.path(path, offset: source.flatMap { offset(of: request, after: "request", in: $0) }),
+                                    "unknown request `\(request)`", hint: hint,
+                                    dependsOn: scenario.requests.isEmpty ? ["requests"] : scenario.requests.indices.map { "requests[\($0)].name" }))
+        }
+        let faultNames = scenario.faults.enumerated().map { $1.displayName(index: $0) }
+        if let fault = selector.filter.fault, !scenario.faults.isEmpty, !faultNames.contains(fault) {
+            let hint = Suggest.hint(for: fault, in: faultNames) ?? "the faults are \(faultNames.map { "`\($0)`" }.joined(separator: ", "))"
+            problems.append(Problem(.path(path, offset: source.flatMap { offset(of: fault, after: "fault", in: $0) }),
+                                    "unknown fault `\(fault)`", hint: hint, dependsOn: scenario.faults.indices.map { "faults[\($0)]" }))
         }
         switch selector.metric {
         case .recoveryTime where scenario.faults.isEmpty:
-            problems.append(ScenarioProblem(path, offset: source.flatMap { offset(of: "recovery_time", after: nil, in: $0) },
-                                            "`recovery_time` needs faults to recover from", hint: "add a `faults` section, or remove this", dependsOn: ["faults"]))
+            problems.append(Problem(.path(path, offset: source.flatMap { offset(of: "recovery_time", after: nil, in: $0) }),
+                                    "`recovery_time` needs faults to recover from", hint: "add a `faults` section, or remove this", dependsOn: ["faults"]))
         case .prom where scenario.target.metrics == nil:
-            problems.append(ScenarioProblem(path, offset: source.flatMap { offset(of: "prom:", after: nil, in: $0) },
-                                            "`prom:` metrics need `target.metrics`",
-                                            hint: "set `target.metrics` to the path serving Prometheus text, e.g. `/metrics`", dependsOn: ["target"]))
+            problems.append(Problem(.path(path, offset: source.flatMap { offset(of: "prom:", after: nil, in: $0) }),
+                                    "`prom:` metrics need `target.metrics`",
+                                    hint: "set `target.metrics` to the path serving Prometheus text, e.g. `/metrics`", dependsOn: ["target"]))
         default: break
         }
     }

@@ -10,21 +10,8 @@
 /// Environment references are resolved here, once; the values that came from the environment are
 /// returned as secrets so they can be redacted wherever text is echoed.
 public struct TemplateParser: Sendable {
-    /// One problem in a template, at a character offset into its text.
-    public struct Problem: Sendable, Hashable, CustomStringConvertible {
-        public var offset: Int
-        public var message: String
-        public var hint: String?
-        public init(offset: Int, message: String, hint: String? = nil) {
-            self.offset = offset
-            self.message = message
-            self.hint = hint
-        }
-        public var description: String { hint.map { "\(message) (\($0))" } ?? message }
-    }
-
-    /// A parsed template, the problems found (the template is partial when there are any),
-    /// and the environment values it used.
+    /// A parsed template, the problems found, each at a character offset into the text (the
+    /// template is partial when there are any), and the environment values it used.
     public struct Output: Sendable {
         public var template: Template
         public var problems: [Problem]
@@ -55,7 +42,7 @@ public struct TemplateParser: Sendable {
             }
             let start = i
             guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
-                problems.append(Problem(offset: start, message: "unterminated `${`", hint: "close it with `}`"))
+                problems.append(Problem(.offset(start), "unterminated `${`", hint: "close it with `}`"))
                 break
             }
             if !literal.isEmpty { segments.append(.literal(literal)); literal = "" }
@@ -64,13 +51,13 @@ public struct TemplateParser: Sendable {
             let inner = body.trimmingSpaces
             if inner.hasPrefix("random.") || inner == "random" {
                 if !allowRandom {
-                    problems.append(Problem(offset: start, message: "`${\(body)}` is not allowed in \(context)",
+                    problems.append(Problem(.offset(start), "`${\(body)}` is not allowed in \(context)",
                                             hint: "random values go in request paths, headers and bodies; here only `${NAME}` works"))
                     continue
                 }
                 switch parseRandom(inner) {
                 case .success(let segment): segments.append(segment)
-                case .failure(let problem): problems.append(Problem(offset: start, message: problem.message, hint: problem.hint))
+                case .failure(let problem): problems.append(problem.moved(to: .offset(start)))
                 }
                 continue
             }
@@ -88,7 +75,7 @@ public struct TemplateParser: Sendable {
                     ? Suggest.hint(for: String(name.prefix { $0 != "(" }), in: ["random.int", "random.uuid"]) ?? "the functions are `random.int(a,b)` and `random.uuid`"
                     : "write `${NAME}`, `${NAME:-default}`, `${random.int(a,b)}` or `${random.uuid}`"
                 let what = name.contains("(") || name.contains(".") ? "unknown template function `\(body)`" : "invalid template `${\(body)}`"
-                problems.append(Problem(offset: start, message: what, hint: hint))
+                problems.append(Problem(.offset(start), what, hint: hint))
                 continue
             }
             if let value = environment[name] {
@@ -97,7 +84,7 @@ public struct TemplateParser: Sendable {
             } else if let fallback {
                 segments.append(.environment(name: name, value: fallback, fromEnvironment: false))
             } else {
-                problems.append(Problem(offset: start, message: "environment variable `\(name)` is not set",
+                problems.append(Problem(.offset(start), "environment variable `\(name)` is not set",
                                         hint: "set it or give a default: ${\(name):-value}"))
             }
         }
@@ -120,25 +107,23 @@ public struct TemplateParser: Sendable {
                 return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
             }
             guard args.count == 2, isInteger(args[0]), isInteger(args[1]) else {
-                return .failure(Problem(offset: 0, message: "`${\(inner)}` needs two integers", hint: "write e.g. `${random.int(1,5000)}`"))
+                return .failure(Problem(.offset(0), "`${\(inner)}` needs two integers", hint: "write e.g. `${random.int(1,5000)}`"))
             }
             let limit = ScenarioBounds.maxTemplateInteger
             guard let a = Int(args[0]), let b = Int(args[1]), a.magnitude <= limit.magnitude, b.magnitude <= limit.magnitude else {
-                return .failure(Problem(offset: 0, message: "`${\(inner)}` is out of range",
+                return .failure(Problem(.offset(0), "`${\(inner)}` is out of range",
                                         hint: "both bounds must be within ±\(ScenarioBounds.describe(limit)) (2^53 - 1)"))
             }
             guard a <= b else {
-                return .failure(Problem(offset: 0, message: "`${\(inner)}` has its bounds reversed", hint: "write `${random.int(\(b),\(a))}`"))
+                return .failure(Problem(.offset(0), "`${\(inner)}` has its bounds reversed", hint: "write `${random.int(\(b),\(a))}`"))
             }
             return .success(.randomInt(a...b))
         }
         let function = String(compact.prefix { $0 != "(" })
         let hint = Suggest.hint(for: function, in: ["random.int", "random.uuid"]) ?? "the functions are `random.int(a,b)` and `random.uuid`"
-        return .failure(Problem(offset: 0, message: "unknown template function `\(function)`", hint: hint))
+        return .failure(Problem(.offset(0), "unknown template function `\(function)`", hint: hint))
     }
 }
-
-extension TemplateParser.Problem: Error {}
 
 extension String {
     var trimmingSpaces: String {

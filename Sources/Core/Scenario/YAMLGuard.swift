@@ -18,16 +18,10 @@ import Yams
 ///    anchor's expanded size and height remembered (in the order Yams registers anchors) gives
 ///    the exact size and depth of the real tree without expanding anything. Alias keys are refused.
 ///
+/// Each refusal is a `Problem` at a line and column of the text (`.text`).
+///
 /// libyaml itself stops nesting at 1,000 levels, which bounds the recursion of Yams' composer.
 struct YAMLGuard {
-    /// A problem at a 1-based line and column of the text.
-    struct Problem: Error {
-        var line: Int
-        var column: Int
-        var message: String
-        var hint: String?
-    }
-
     static let aliasMarker: Unicode.Scalar = "\u{E000}"
 
     /// What the text alone shows: a list or mapping used as a mapping key, or more than
@@ -50,8 +44,8 @@ struct YAMLGuard {
             if c == "," || c == ":" || c == "-" || c == "?" || c == "[" || c == "{" {
                 indicators += 1
                 if indicators > maxIndicators {
-                    return Problem(line: line, column: i - lineStart + 1,
-                                   message: "the file has more than \(ScenarioBounds.describe(maxIndicators)) of `,` `:` `-` `?` `[` `{`, each of which can start a YAML value",
+                    return Problem(.text(line: line, column: i - lineStart + 1),
+                                   "the file has more than \(ScenarioBounds.describe(maxIndicators)) of `,` `:` `-` `?` `[` `{`, each of which can start a YAML value",
                                    hint: "a scenario needs far fewer; put a large body in the environment and use `${NAME}`")
                 }
             }
@@ -77,14 +71,14 @@ struct YAMLGuard {
                     starts = scalars[k] == "&" || scalars[k] == "!"
                 }
                 if starts {
-                    return Problem(line: line, column: i - lineStart + 1, message: "complex mapping keys (`? …`) are not supported",
+                    return Problem(.text(line: line, column: i - lineStart + 1), "complex mapping keys (`? …`) are not supported",
                                    hint: "every key in a scenario is a name")
                 }
             } else if c == "]" || c == "}" {
                 var j = i + 1
                 while j < scalars.count, isBlank(scalars[j]) { j += 1 }
                 if j < scalars.count, scalars[j] == ":" {
-                    return Problem(line: line, column: i - lineStart + 1, message: "a list or mapping cannot be a mapping key",
+                    return Problem(.text(line: line, column: i - lineStart + 1), "a list or mapping cannot be a mapping key",
                                    hint: "every key in a scenario is a name")
                 }
             }
@@ -129,7 +123,7 @@ struct YAMLGuard {
         var stack: [Frame] = []
 
         func at(_ node: Node, _ message: String, hint: String? = nil) -> Problem {
-            Problem(line: max(node.mark?.line ?? 1, 1), column: max(node.mark?.column ?? 1, 1), message: message, hint: hint)
+            Problem(.text(line: max(node.mark?.line ?? 1, 1), column: max(node.mark?.column ?? 1, 1)), message, hint: hint)
         }
         func aliasName(_ node: Node) -> String? {
             guard case .scalar(let scalar) = node, scalar.style == .plain, scalar.string.unicodeScalars.first == aliasMarker else { return nil }
