@@ -51,7 +51,7 @@ public enum TextSummary {
         }
         if let monitored = monitoringLine(r.monitoring) { line("  monitored   \(monitored)") }
         for warning in r.warnings { line("warning: \(warning)") }
-        for issue in r.issues { line("issue (\(issue.severity.rawValue)): \(issue.summary)") }
+        for issue in r.issues { line("issue (\(issue.severity.rawValue)): \(issue.summary)\(issue.fault.map { " (after fault \($0))" } ?? "")") }
         line(verdictLine(r))
         return out
     }

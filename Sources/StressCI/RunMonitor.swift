@@ -28,7 +28,8 @@ final class RunMonitor: Sendable {
         aggregator.registerMetricSource(Source.host, category: .system, HostSampler())
         aggregator.registerMetricSource(Source.generator, category: .agents, ProcessSampler())
         if let pid = target.processID {
-            aggregator.registerMetricSource(Source.target, category: .system, ProcessSampler(pid: pid))
+            // Follows the target across a restart (a `kill` fault).
+            aggregator.registerMetricSource(Source.target, category: .system, ProcessSampler(following: { [weak target] in target?.processID ?? pid }))
         }
         if let path = scenario.target.metrics, let endpoint = target.endpoint {
             aggregator.registerMetricSource(Source.prometheus, category: .business, PrometheusSource(PrometheusScraper(endpoint: endpoint, path: path)))

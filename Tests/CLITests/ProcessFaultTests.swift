@@ -34,11 +34,16 @@ struct ProcessFaultTests {
         #expect(ready - started >= 1.4)
         let recovery = try #require(crash["recovery_s"] as? Double)
         #expect(recovery >= 1 && recovery <= 4, "recovery \(recovery)")
-        // Requests failed while it was down, and only then.
+        // Requests failed while it was down, and only then (a request in flight at the kill,
+        // sent in `before`, is reset).
         let perStage = try #require((json["metrics"] as? [String: Any])?["per_stage"] as? [[String: Any]])
-        let errors = Dictionary(uniqueKeysWithValues: perStage.map { ($0["name"] as? String ?? "", $0["errors"] as? Int ?? -1) })
-        #expect(errors["before"] == 0)
+        let errors = Dictionary(uniqueKeysWithValues: perStage.map { ($0["name"] as? String ?? "", ($0["stats"] as? [String: Any])?["errors"] as? Int ?? -1) })
+        #expect((0...3).contains(errors["before"] ?? -1))
         #expect((errors["fault"] ?? 0) > 50)
+        #expect(errors["after"] == 0)
+        // The restart issue names the fault that caused it.
+        let issues = try #require(json["issues"] as? [[String: Any]])
+        #expect(issues.contains { $0["kind"] as? String == "target_restart" && $0["fault"] as? String == "crash" })
         #expect(try schemaViolations(of: out.appendingPathComponent("result.json")) == [])
         // Shown in every artifact.
         let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)

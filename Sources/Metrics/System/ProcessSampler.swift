@@ -24,9 +24,10 @@ public final class ProcessSampler: MetricSource {
         public static let threads = "threads"
     }
 
-    /// The process sampled.
-    public let pid: Int32
-    private let path: String
+    /// The process sampled now.
+    public var pid: Int32 { currentPID() }
+    private let currentPID: @Sendable () -> Int32
+    private let procRoot: String
     private let clock: any TimeSource
     private let ticksPerSecond = clockTicksPerSecond()
     private let pageBytes = pageSize()
@@ -36,11 +37,18 @@ public final class ProcessSampler: MetricSource {
     ///   - pid: the process to sample; this process when nil.
     ///   - procRoot: where procfs is mounted; tests point it at a fixture directory.
     ///   - clock: measures the time between collects.
-    public init(pid: Int32? = nil, procRoot: String = "/proc", clock: any TimeSource = SystemTimeSource()) {
-        self.pid = pid ?? getpid()
-        self.path = "\(procRoot)/\(self.pid)/stat"
+    public convenience init(pid: Int32? = nil, procRoot: String = "/proc", clock: any TimeSource = SystemTimeSource()) {
+        let fixed = pid ?? getpid()
+        self.init(following: { fixed }, procRoot: procRoot, clock: clock)
+    }
+
+    /// Samples whichever process `pid` names at each collect: a target started again after a
+    /// `kill` fault is followed (its CPU share starts afresh).
+    public init(following pid: @escaping @Sendable () -> Int32, procRoot: String = "/proc", clock: any TimeSource = SystemTimeSource()) {
+        self.currentPID = pid
+        self.procRoot = procRoot
         self.clock = clock
-        let baseline = (try? ProcParser.parseProcessStat(readProcFile(path))).map { ($0, clock.now()) }
+        let baseline = (try? ProcParser.parseProcessStat(readProcFile("\(procRoot)/\(pid())/stat"))).map { ($0, clock.now()) }
         previous = Mutex(baseline)
     }
 
@@ -49,7 +57,7 @@ public final class ProcessSampler: MetricSource {
 
     public func collect() async throws -> [String: Double] {
         #if os(Linux)
-        let stat = try ProcParser.parseProcessStat(readProcFile(path))
+        let stat = try ProcParser.parseProcessStat(readProcFile("\(procRoot)/\(currentPID())/stat"))
         let now = clock.now()
         // CPU time moves in clock ticks (10 ms): over a short span the share is noise, so a
         // collect too soon after the last one keeps the older baseline and reports no CPU %.
