@@ -59,7 +59,7 @@ extension ResultDocument {
 }
 
 /// Walks a result, throwing at the first value out of bounds. Paths are built only on failure.
-private struct ResultChecker {
+struct ResultChecker {
     typealias Path = () -> String
     let file: String
     let prefix: String
@@ -148,6 +148,7 @@ private struct ResultChecker {
         if let series = d.targetMetrics { try targetMetrics(series) }
         if let comparison = d.comparison { try self.comparison(comparison) }
         try issues(d.issues)
+        if let faults = d.faults { try self.faults(faults) }
     }
 
     func date(_ value: Date, _ path: String) throws(StressError) {

@@ -79,6 +79,11 @@ func freeTextResult(hostile: Bool) -> ResultDocument {
                   line: text("p95 latency +12.0%")),
         ],
         notes: [text("throughput was not compared")])
+    // A fault's free text: its request and parameter values come from the scenario.
+    r.faults = [
+        .init(name: "slow-db", kind: .latency, parameters: ["delay": text("200ms")], request: text("pay"),
+              planned: .init(startS: 20, endS: 30), actual: .init(startS: 20, endS: 30), requests: 100, affected: 100, recoveryS: 0),
+    ]
     return r
 }
 

@@ -147,7 +147,8 @@ private func fullResultDocument() -> ResultDocument {
                 name: "checkout", weight: 1, method: "POST", path: "/checkout/${random.int(1,9)}",
                 headers: [.init(name: "authorization", value: "***")], body: #"{"qty": 1}"#,
                 expectStatus: [200, 201], expectBodyContains: "ok")],
-            faults: [RedactedScenario.Fault(kind: "latency", atSeconds: 2, forSeconds: 1, parameters: ["delay": "50ms"])],
+            faults: [RedactedScenario.Fault(kind: "latency", atSeconds: 2, forSeconds: 1, parameters: ["delay": "50ms"], name: "slow", request: "checkout"),
+                     RedactedScenario.Fault(kind: "kill", atSeconds: 3, forSeconds: 0, parameters: [:])],
             criteria: ["error_rate < 1% abort"],
             regression: ["p95(latency) ±10%"]),
         environment: ResultDocument.EnvironmentInfo(
@@ -191,8 +192,17 @@ private func fullResultDocument() -> ResultDocument {
             kind: .errorBurst, severity: .critical,
             summary: "Error burst from 00:01 to 00:02: 9 of 200 requests failed (4.5%, against 0.5% in the rest of the run), mostly status 503 (100%).",
             evidence: .init(fromS: 1, toS: 2, metric: "error_rate", value: 0.045, unit: .fraction, threshold: 0.05,
-                            reference: 0.005, count: 9, detail: "status 503 (100%)"))],
-        recommendations: ["Look at target.log around 00:01 of the measured run (00:00:02 UTC): the target answered with errors there, so its own log says why."])
+                            reference: 0.005, count: 9, detail: "status 503 (100%)"), fault: "kill-2")],
+        recommendations: ["Look at target.log around 00:01 of the measured run (00:00:02 UTC): the target answered with errors there, so its own log says why."],
+        faults: [
+            ResultDocument.FaultRecord(
+                name: "slow", kind: .latency, parameters: ["delay": "50ms"], request: "checkout",
+                planned: .init(startS: 2, endS: 3), actual: .init(startS: 2.001, endS: 3.001), requests: 200, affected: 199,
+                recoveryS: 0, recoveryErrorRateLevel: 0.01, recoveryP95LevelMs: 7.5),
+            ResultDocument.FaultRecord(
+                name: "kill-2", kind: .kill, parameters: [:], planned: .init(startS: 3, endS: 3), actual: .init(startS: 3, endS: 3.01),
+                restart: .init(killedS: 3, startedS: 3.01, readyS: 3.9, pid: 4242), recoveryS: nil, recoveryErrorRateLevel: 0.01),
+        ])
 }
 
 // MARK: - Walking schema and instance together
