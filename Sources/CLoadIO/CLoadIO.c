@@ -136,6 +136,46 @@ int cload_socket_error(int fd) {
     return error;
 }
 
+int cload_tcp_listen_loopback(int port, int backlog, int *bound_port) {
+    if (port < 0 || port > 65535) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons((uint16_t)port);
+    socklen_t length = sizeof address;
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, backlog) != 0 ||
+        getsockname(fd, (struct sockaddr *)&address, &length) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (bound_port) *bound_port = ntohs(address.sin_port);
+    return fd;
+}
+
+int cload_tcp_accept(int listener) {
+    int fd;
+    do {
+        fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+void cload_close_with_reset(int fd) {
+    struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    close(fd);
+}
+
 void cload_tls_resume_clear(cload_tls_resume *resume) {
     if (resume->session) SSL_SESSION_free(resume->session);
     resume->session = NULL;

@@ -77,6 +77,14 @@ struct HTTPResponseParser {
         return feed(bytes, consumed: &consumed)
     }
 
+    /// `feed(_:)` that also tells where a complete response ended: `consumed` is how many of
+    /// `bytes` belong to it (the fault proxy relays exactly those, then the next request goes).
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, endingAt consumed: inout Int) -> Outcome {
+        bytesReceived += bytes.count
+        consumed = 0
+        return feed(bytes, consumed: &consumed)
+    }
+
     private mutating func feed(_ raw: UnsafeRawBufferPointer, consumed i: inout Int) -> Outcome {
         let end = raw.count
         while i < end {

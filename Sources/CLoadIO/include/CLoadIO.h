@@ -57,6 +57,17 @@ int cload_tcp_connect(const struct sockaddr *address, socklen_t length);
 /// The pending error of a connecting socket (0: connected).
 int cload_socket_error(int fd);
 
+/// A non-blocking, close-on-exec TCP socket listening on 127.0.0.1:`port` (0: an ephemeral
+/// port) with room for `backlog` pending connections: the descriptor, with the port it got in
+/// `bound_port`, or -1 with errno set. Loopback only: the fault proxy's listener.
+int cload_tcp_listen_loopback(int port, int backlog, int *bound_port);
+/// Accepts one pending connection, non-blocking, close-on-exec and with TCP_NODELAY: the
+/// descriptor, or -1 with errno set (EAGAIN: none is waiting).
+int cload_tcp_accept(int listener);
+/// Closes `fd` with a reset (SO_LINGER {1, 0}) instead of a FIN: the peer's next read or write
+/// fails with ECONNRESET.
+void cload_close_with_reset(int fd);
+
 /// Where a connection slot keeps the TLS session its server last gave it, to resume it on the
 /// slot's next connection (as browsers and wrk do). Starts zeroed.
 typedef struct {
