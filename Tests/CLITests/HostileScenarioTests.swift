@@ -21,7 +21,7 @@ import Testing
         Case(file: "huge-throughput-threshold.yaml", location: "5:18", message: "threshold `1e400/s` is out of range"),
         Case(file: "huge-count-threshold.yaml", location: "5:14", message: "threshold `99999999999999999999` is out of range"),
         Case(file: "huge-for-window.yaml", location: "5:27", message: "`for` must be at most 7d"),
-        Case(file: "huge-bandwidth-limit.yaml", location: "5:49", message: "`limit` must be at most 10GiB/s"),
+        Case(file: "huge-bandwidth-limit.yaml", location: "5:49", message: "`limit` must be at most 8GiB/s"),
         Case(file: "huge-weights.yaml", location: "6:33", message: "weight must be at most 1,000,000"),
         Case(file: "huge-connections.yaml", location: "3:48", message: "connections must be at most 1,000,000"),
         Case(file: "huge-users.yaml", location: "3:16", message: "`users` must be at most 1,000,000 users"),

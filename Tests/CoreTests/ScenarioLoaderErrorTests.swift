@@ -125,7 +125,7 @@ import Testing
         .init(yaml: minimal("regression:\n  - { metric: throughput }"), message: "missing `tolerance`", line: 5, column: 5),
         .init(yaml: minimal("regression:\n  - { metric: \"p95(latency{request=nope})\", tolerance: 5% }"), message: "unknown request `nope`", line: 5, column: 15),
 
-        // Faults: parsed, checked, then refused.
+        // Faults: parsed and checked.
         .init(yaml: minimal("faults:\n  - { at: 1s, for: 1s, kind: latncy, delay: 1s }"), message: "unknown fault kind `latncy`", line: 5, column: 30, hint: "did you mean `latency`?"),
         .init(yaml: minimal("faults:\n  - { at: 1s, kind: reset, rate: 5% }"), message: "missing `for` in `faults[0]`", line: 5, column: 5),
     ]
@@ -256,14 +256,15 @@ import Testing
         #expect(error.problems.first { $0.message.contains("peek") }?.hint == "did you mean `peak`?")
     }
 
-    @Test func faultsAreParsedAndThenRefused() throws {
-        let error = try #require(loadFixtureError("faults.yaml"))
-        let refusals = error.problems.filter { $0.message == "faults are not supported by this version yet" }
-        #expect(refusals.count == 2)
-        #expect(refusals.map(\.location.line) == [5, 6])
-        #expect(refusals.first?.hint == "remove the `faults` section; fault injection is planned")
-        // recovery_time is satisfied by the faults; only the refusals remain.
-        #expect(error.problems.count == 2)
+    @Test func faultsAreParsedWithTheirParameters() throws {
+        let s = try ScenarioLoader(environment: [:]).load(path: fixturePath("faults.yaml"))
+        #expect(s.faults.map(\.kind) == [.latency, .error])
+        #expect(s.faults[0].delay == .milliseconds(200))
+        #expect(s.faults[0].jitter == .milliseconds(50))
+        #expect(s.faults[1].rate == 0.1)
+        #expect(s.faults[1].status == 503)
+        #expect(s.faults[1].at == .seconds(20))
+        #expect(s.faults[1].duration == .seconds(5))
     }
 
     @Test func faultParametersAreChecked() throws {
@@ -281,7 +282,6 @@ import Testing
         #expect(problem(error, containing: "expected a percentage like `10%`, got `lots`")?.location.line == 7)
         #expect(problem(error, containing: "`kill` needs a target the runner starts") != nil)
         #expect(problem(error, containing: "expected a bandwidth like `64KiB/s`") != nil)
-        #expect(error.problems.filter { $0.message.contains("not supported") }.count == 4)
     }
 
     @Test func brokenPartsDoNotCascade() throws {

@@ -74,9 +74,9 @@ public enum ScenarioBounds {
     // MARK: Faults, criteria, regression
 
     /// Faults in the scenario.
-    public static let maxFaults = 1_000
+    public static let maxFaults = 256
     /// A bandwidth fault's `limit`, in bytes per second (at least 1 B/s).
-    public static let maxBandwidthBytesPerSecond = 10_737_418_240.0
+    public static let maxBandwidthBytesPerSecond = 8_589_934_592.0
     /// Criteria in the scenario.
     public static let maxCriteria = 1_000
     /// Regression rules in the scenario.

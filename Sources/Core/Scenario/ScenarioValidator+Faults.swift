@@ -20,10 +20,6 @@ extension ScenarioValidator {
             if fault.duration < .zero || (fault.duration == .zero && fault.kind != .kill) {
                 problems.append(Problem(.path("\(path).for"), "`for` must be above 0"))
             }
-            if !fault.kind.isProcessFault {
-                problems.append(Problem(.path("\(path).kind"), "`\(fault.kind.rawValue)` faults are not supported by this version yet",
-                                                hint: "`kill` and `pause` work on a launched target"))
-            }
             if fault.kind.isProcessFault, scenario.target.start == nil {
                 problems.append(Problem(.path("\(path).kind"), "`\(fault.kind.rawValue)` needs a target the runner starts",
                                                 hint: "add `target.start` with the command that launches it", dependsOn: ["target"]))
@@ -139,13 +135,13 @@ extension FaultSpec {
             guard let p = Units.parsePercent(value) else { return "expected a percentage like `10%`, got `\(value)`" }
             return (0...1).contains(p) ? nil : "`\(value)` is not between 0% and 100%"
         case "status":
-            guard let s = Int(value), (100...599).contains(s) else { return "expected an HTTP status (100…599), got `\(value)`" }
+            guard let s = Int(value), (200...599).contains(s) else { return "expected an HTTP status the proxy can answer with (200…599), got `\(value)`" }
             return nil
         case "limit":
             guard value.hasSuffix("/s"), let bytes = Units.parseSizeBytes(String(value.dropLast(2))), bytes >= 1 else {
                 return "expected a bandwidth like `64KiB/s`, got `\(value)`"
             }
-            return bytes <= ScenarioBounds.maxBandwidthBytesPerSecond ? nil : "`limit` must be at most 10GiB/s, got `\(value)`"
+            return bytes <= ScenarioBounds.maxBandwidthBytesPerSecond ? nil : "`limit` must be at most 8GiB/s, got `\(value)`"
         default:
             return nil
         }

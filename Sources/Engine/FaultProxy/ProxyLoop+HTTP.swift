@@ -109,6 +109,11 @@ extension ProxyLoop {
         let decision = plan.isEmpty ? FaultPlan.Decision() : plan.decide(requestIndex: head.requestIndex, now: clock())
         switch decision.ending {
         case .reset:
+            // The connection breaks mid-response: the start of a status line, then an RST. A
+            // reset before any response byte on a reused connection is an idle close to an HTTP
+            // client, which retries it elsewhere (the load engine does); these bytes make it a
+            // failed request, as a crash mid-answer is.
+            if s.toClient.isEmpty { Self.resetPrefix.withUnsafeBytes { sendToClient(s, $0) } }
             s.ending = .reset
         case .blackhole:
             // Nothing more goes upstream; the client waits until it gives up.
@@ -189,6 +194,9 @@ extension ProxyLoop {
         let used = pending.withUnsafeBytes { consume(s, $0) }
         if used < pending.count && s.ending == nil { s.backlog = Array(pending[used...]) }
     }
+
+    /// What a reset request receives before the RST.
+    static let resetPrefix = Array("HTTP/1.1 ".utf8)
 
     /// The proxy's own answer: the status, no body.
     static func errorResponse(status: Int, close: Bool) -> [UInt8] {
