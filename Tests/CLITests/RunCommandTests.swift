@@ -161,7 +161,7 @@ struct RunCommandTests {
 
 @Suite struct ValidateCommandTests {
     @Test func validExampleExitsZero() async throws {
-        for example in ["examples/quickstart.yaml", "examples/checkout.yaml"] {
+        for example in ["examples/quickstart.yaml", "examples/checkout.yaml", "examples/resilience.yaml"] {
             let r = try await CLIProcess.run(["validate", CLIProcess.repositoryRoot.appendingPathComponent(example).path])
             #expect(r.status == 0, "\(example): \(r.stderr)")
         }
