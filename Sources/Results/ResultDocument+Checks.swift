@@ -208,7 +208,7 @@ struct ResultChecker {
         try seconds(t.plannedS, "timeline.planned_s")
         try length(t.states.count, "timeline.states")
         for (i, state) in t.states.enumerated() { try seconds(state.atS, "timeline.states[\(i)].at_s") }
-        for (key, windows) in [("stages", t.stages), ("pauses", t.pauses)] {
+        for (key, windows) in [("stages", t.stages), ("pauses", t.pauses), ("faults", t.faults ?? [])] {
             try length(windows.count, "timeline.\(key)")
             for (i, w) in windows.enumerated() {
                 try seconds(w.startS, "timeline.\(key)[\(i)].start_s")

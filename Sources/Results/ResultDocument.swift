@@ -172,6 +172,8 @@ public struct ResultDocument: Sendable, Codable, Equatable {
         public var states: [StateChange]
         public var stages: [Window]
         public var pauses: [Window]
+        /// When each injected fault was in force (absent without faults; `faults` has the detail).
+        public var faults: [Window]?
 
         enum CodingKeys: String, CodingKey {
             case warmupS = "warmup_s"
@@ -179,14 +181,16 @@ public struct ResultDocument: Sendable, Codable, Equatable {
             case states
             case stages
             case pauses
+            case faults
         }
 
-        public init(warmupS: Double, plannedS: Double, states: [StateChange], stages: [Window], pauses: [Window]) {
+        public init(warmupS: Double, plannedS: Double, states: [StateChange], stages: [Window], pauses: [Window], faults: [Window]? = nil) {
             self.warmupS = warmupS
             self.plannedS = plannedS
             self.states = states
             self.stages = stages
             self.pauses = pauses
+            self.faults = faults
         }
     }
 

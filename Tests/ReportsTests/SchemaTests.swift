@@ -158,7 +158,7 @@ private func fullResultDocument() -> ResultDocument {
             warmupS: 1, plannedS: 5,
             states: [.init(from: "RUNNING", to: "STOPPING", atS: 4.5, reason: "aborted")],
             stages: [.init(name: "ramp", startS: 0, endS: 2), .init(name: "steady", startS: 2, endS: 4)],
-            pauses: [.init(name: "pause", startS: 3, endS: 3.5)]),
+            pauses: [.init(name: "pause", startS: 3, endS: 3.5)], faults: [.init(name: "slow", startS: 2.001, endS: 3.001)]),
         summary: ResultDocument.Summary(
             measuredS: 2, requests: 400, throughput: 200, errors: 10, errorRate: 0.025, dropped: 2,
             latency: latency, serviceTime: latency, sendLag: latency),

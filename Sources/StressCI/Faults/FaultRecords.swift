@@ -33,6 +33,7 @@ extension ResultDocument {
         guard !scenario.faults.isEmpty else { return }
         let records = FaultRecord.records(scenario: scenario, injected: injected, metrics: metrics)
         faults = records
+        timeline.faults = records.compactMap { r in r.actual.map { Timeline.Window(name: r.name, startS: $0.startS, endS: $0.endS) } }
         let warmup = scenario.load.warmup.seconds
         for i in issues.indices where issues[i].kind == .targetRestart {
             let evidence = issues[i].evidence
