@@ -11,6 +11,8 @@ import Results
 
 /// A checked scenario (Core).
 public typealias Scenario = Core.Scenario
+/// A fault of a scenario (README, *Failure injection*).
+public typealias FaultSpec = Core.FaultSpec
 /// Reads and checks a scenario file (Core).
 public typealias ScenarioLoader = Core.ScenarioLoader
 /// The error every command ends with, with its kind, message and hint (Core).

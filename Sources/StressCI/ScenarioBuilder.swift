@@ -39,6 +39,7 @@ public struct ScenarioBuilder: Sendable {
     private var load: LoadSpec
     private var requests: [DraftRequest] = []
     private var criteria: [DraftCriterion] = []
+    private var faults: [FaultSpec] = []
     private var regression = RegressionRule.defaults
     private var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -154,6 +155,13 @@ public struct ScenarioBuilder: Sendable {
     /// Where `${NAME}` is resolved (default: the process environment).
     public func environment(_ values: [String: String]) -> ScenarioBuilder { with { $0.environment = values } }
 
+    /// Adds a fault (README, *Failure injection*): `parameters` as a scenario file writes them,
+    /// e.g. `.fault(.latency, at: .seconds(20), for: .seconds(10), ["delay": "200ms"], name: "slow-db")`.
+    public func fault(_ kind: FaultSpec.Kind, at: Duration, for duration: Duration = .zero, _ parameters: [String: String] = [:],
+                      name: String? = nil, request: String? = nil) -> ScenarioBuilder {
+        with { $0.faults.append(FaultSpec(kind: kind, at: at, duration: duration, parameters: parameters, name: name, request: request)) }
+    }
+
     private func with(_ change: (inout ScenarioBuilder) -> Void) -> ScenarioBuilder {
         var copy = self
         change(&copy)
@@ -201,7 +209,7 @@ public struct ScenarioBuilder: Sendable {
         // Indices of later criteria shift when one cannot be parsed: report syntax first.
         if problems.isEmpty {
             let scenario = Scenario(name: name, description: description, target: target, load: load, requests: requestSpecs,
-                                    criteria: criterionSpecs, regression: regression, secrets: secrets)
+                                    faults: faults, criteria: criterionSpecs, regression: regression, secrets: secrets)
             problems = ScenarioValidator.check(scenario)
             if problems.isEmpty { return scenario }
         }

@@ -43,7 +43,9 @@ extension ScenarioValidator {
                 }
             }
             if let name = fault.name {
-                if let first = names[name] {
+                if !isFaultName(name) {
+                    problems.append(Problem(.path("\(path).name"), "`\(name)` cannot name a fault", hint: "use 1 to 64 letters, digits, `-`, `_` or `.`"))
+                } else if let first = names[name] {
                     problems.append(Problem(.path("\(path).name"), "`\(name)` already names faults[\(first)]", hint: "give each fault its own name"))
                 } else {
                     names[name] = i
