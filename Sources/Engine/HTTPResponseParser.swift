@@ -201,7 +201,7 @@ struct HTTPResponseParser {
 
     private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) -> Bool {
         // HTTP/1.1 200 OK
-        guard line.count >= 12, Self.startsWith(line, "HTTP/1."), line[8] == UInt8(ascii: " ") else { return false }
+        guard line.count >= 12, HTTPBytes.startsWith(line, "HTTP/1."), line[8] == UInt8(ascii: " ") else { return false }
         http10 = line[7] == UInt8(ascii: "0")
         var code = 0
         for i in 9..<12 {
@@ -225,7 +225,7 @@ struct HTTPResponseParser {
         let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
         // Dispatch on the length first: most headers are none of the three.
         switch name.count {
-        case 14 where Self.equalsIgnoringCase(name, "content-length"):
+        case 14 where HTTPBytes.equalsIgnoringCase(name, "content-length"):
             var n = 0
             var digits = 0
             for d in value {
@@ -234,11 +234,11 @@ struct HTTPResponseParser {
                 digits += 1
             }
             if digits > 0 { contentLength = n }
-        case 17 where Self.equalsIgnoringCase(name, "transfer-encoding"):
-            if Self.containsIgnoringCase(value, "chunked") { chunked = true }
-        case 10 where Self.equalsIgnoringCase(name, "connection"):
-            if Self.containsIgnoringCase(value, "close") { close = true }
-            if Self.containsIgnoringCase(value, "keep-alive") { keepAliveHeader = true }
+        case 17 where HTTPBytes.equalsIgnoringCase(name, "transfer-encoding"):
+            if HTTPBytes.containsIgnoringCase(value, "chunked") { chunked = true }
+        case 10 where HTTPBytes.equalsIgnoringCase(name, "connection"):
+            if HTTPBytes.containsIgnoringCase(value, "close") { close = true }
+            if HTTPBytes.containsIgnoringCase(value, "keep-alive") { keepAliveHeader = true }
         default:
             break
         }
@@ -264,44 +264,11 @@ struct HTTPResponseParser {
         return digits > 0 ? n : nil
     }
 
-    private static func lower(_ c: UInt8) -> UInt8 {
-        c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
-    }
-
     /// The first `byte` at or after `start` (memchr: vectorized).
     @inline(__always)
     private static func index(of byte: UInt8, in raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard start < raw.count, let base = raw.baseAddress,
               let found = memchr(base + start, Int32(byte), raw.count - start) else { return nil }
         return base.distance(to: UnsafeRawPointer(found))
-    }
-
-    private static func startsWith(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { target in
-            guard bytes.count >= target.count else { return false }
-            for i in 0..<target.count where bytes[i] != target[i] { return false }
-            return true
-        }
-    }
-
-    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
-        lowercased.withUTF8Buffer { target in
-            guard bytes.count == target.count else { return false }
-            for i in 0..<target.count where lower(bytes[i]) != target[i] { return false }
-            return true
-        }
-    }
-
-    private static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
-        lowercased.withUTF8Buffer { target in
-            let n = target.count
-            guard bytes.count >= n else { return false }
-            for start in 0...(bytes.count - n) {
-                var j = 0
-                while j < n && lower(bytes[start + j]) == target[j] { j += 1 }
-                if j == n { return true }
-            }
-            return false
-        }
     }
 }

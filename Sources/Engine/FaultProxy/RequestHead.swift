@@ -56,18 +56,18 @@ struct RequestHead {
             let line = UnsafeRawBufferPointer(rebasing: head[start..<end])
             guard let header = Header(line) else { return nil }
             switch header.name.count {
-            case 14 where equalsIgnoringCase(header.name, "content-length"):
+            case 14 where HTTPBytes.equalsIgnoringCase(header.name, "content-length"):
                 guard let length = decimal(header.value, maxDigits: 15),
                       result.contentLength == 0 || result.contentLength == length else { return nil }
                 result.contentLength = length
-            case 17 where equalsIgnoringCase(header.name, "transfer-encoding"):
+            case 17 where HTTPBytes.equalsIgnoringCase(header.name, "transfer-encoding"):
                 result.tunnel = true
-            case 10 where equalsIgnoringCase(header.name, "connection"):
-                if containsIgnoringCase(header.value, "close") { result.close = true }
-                if containsIgnoringCase(header.value, "keep-alive") { keepAlive = true }
-            case 6 where equalsIgnoringCase(header.name, "expect"):
-                if containsIgnoringCase(header.value, "100-continue") { result.expectsContinue = true }
-            case 19 where equalsIgnoringCase(header.name, indexHeader):
+            case 10 where HTTPBytes.equalsIgnoringCase(header.name, "connection"):
+                if HTTPBytes.containsIgnoringCase(header.value, "close") { result.close = true }
+                if HTTPBytes.containsIgnoringCase(header.value, "keep-alive") { keepAlive = true }
+            case 6 where HTTPBytes.equalsIgnoringCase(header.name, "expect"):
+                if HTTPBytes.containsIgnoringCase(header.value, "100-continue") { result.expectsContinue = true }
+            case 19 where HTTPBytes.equalsIgnoringCase(header.name, indexHeader):
                 result.requestIndex = decimal(header.value, maxDigits: 9)
                 result.stripped.append(start..<(end + 2))
             default:
@@ -99,7 +99,7 @@ struct RequestHead {
         guard let second = line[(space + 1)...].firstIndex(of: 32), second > space + 1 else { return false }
         for c in line[(space + 1)..<second] where c <= 32 || c == 127 { return false }
         let version = UnsafeRawBufferPointer(rebasing: line[(second + 1)...])
-        guard version.count == 8, startsWith(version, "HTTP/1."), version[7] == 48 || version[7] == 49 else { return false }
+        guard version.count == 8, HTTPBytes.startsWith(version, "HTTP/1."), version[7] == 48 || version[7] == 49 else { return false }
         // Methods are case-sensitive.
         result.isHEAD = method.elementsEqual("HEAD".utf8)
         result.tunnel = method.elementsEqual("CONNECT".utf8)
@@ -142,37 +142,6 @@ struct RequestHead {
         case 48...57, 65...90, 97...122: true
         case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: true
         default: false
-        }
-    }
-
-    private static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
-
-    private static func startsWith(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { target in
-            guard bytes.count >= target.count else { return false }
-            for i in 0..<target.count where bytes[i] != target[i] { return false }
-            return true
-        }
-    }
-
-    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
-        lowercased.withUTF8Buffer { target in
-            guard bytes.count == target.count else { return false }
-            for i in 0..<target.count where lower(bytes[i]) != target[i] { return false }
-            return true
-        }
-    }
-
-    private static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
-        lowercased.withUTF8Buffer { target in
-            let n = target.count
-            guard bytes.count >= n else { return false }
-            for start in 0...(bytes.count - n) {
-                var j = 0
-                while j < n && lower(bytes[start + j]) == target[j] { j += 1 }
-                if j == n { return true }
-            }
-            return false
         }
     }
 }
