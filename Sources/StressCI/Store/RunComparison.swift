@@ -14,22 +14,9 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
     /// One compared run and where it came from (the store resolves references to them).
     public typealias Run = StoredRun
 
-    /// How a row's changes are expressed.
-    public enum ChangeUnit: String, Sendable, Codable {
-        /// (value − first) / |first|: 0.12 is +12%.
-        case relative
-        /// value − first, for shares: 0.005 is +0.5 percentage points.
-        case percentagePoints
-
-        /// `+12.3%`, `-0.40 pp`, `±0.0%`.
-        public func format(_ change: Double) -> String {
-            let sign = change > 0 ? "+" : change < 0 ? "-" : "±"
-            switch self {
-            case .relative: return "\(sign)\(String(format: "%.1f", abs(change) * 100))%"
-            case .percentagePoints: return "\(sign)\(String(format: "%.2f", abs(change) * 100)) pp"
-            }
-        }
-    }
+    /// How a row's changes are expressed: the result model's `ChangeUnit` (relative, or
+    /// percentage points for shares).
+    public typealias ChangeUnit = Results.ChangeUnit
 
     /// One metric across the runs.
     public struct Row: Sendable, Equatable, Encodable {
@@ -129,4 +116,15 @@ public struct RunComparison: Sendable, Equatable, Encodable, RandomAccessCollect
     public var endIndex: Int { runs.endIndex }
     /// The result of the `position`th run.
     public subscript(position: Int) -> ResultDocument { runs[position].result }
+}
+
+extension ChangeUnit {
+    /// `+12.3%`, `-0.40 pp`, `±0.0%`.
+    public func format(_ change: Double) -> String {
+        let sign = change > 0 ? "+" : change < 0 ? "-" : "±"
+        switch self {
+        case .relative: return "\(sign)\(String(format: "%.1f", abs(change) * 100))%"
+        case .percentagePoints: return "\(sign)\(String(format: "%.2f", abs(change) * 100)) pp"
+        }
+    }
 }
