@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "stress-ci", targets: ["stress-ci"]),
         .library(name: "StressCI", targets: ["StressCI"]),
+        .executable(name: "example-usage", targets: ["example-usage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,8 @@ let package = Package(
         ]),
         // What only the tests use: a JSON Schema validator and libxml2's XSD validation (the
         // result schema and the JUnit XSD). Not part of any product.
+        // The library walked through end to end (README, *Swift library*); it sees only the facade.
+        .executableTarget(name: "example-usage", dependencies: ["StressCI"]),
         .target(name: "TestSupport", dependencies: ["CLibXML2"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),

@@ -1,9 +1,9 @@
 import Core
 import Engine
+import Metrics
 import Reports
 import Results
 import Store
-import Results
 
 // The lower modules' types a caller of the facade needs by name — to load a scenario, read a
 // result, print it, map an error to an exit code — and nothing more. A Swift user who wants the
@@ -51,6 +51,25 @@ public typealias ResultFile = Store.ResultFile
 public typealias DemoServer = Engine.DemoServer
 /// The launched targets' process groups, killed on every way out (Engine).
 public typealias TargetProcessGroups = Engine.TargetProcessGroups
+
+/// A request rate (Core).
+public typealias Rate = Core.Rate
+/// A load stage (Core).
+public typealias Stage = Core.Stage
+/// Open or closed model (Core).
+public typealias LoadModel = Core.LoadModel
+/// Polls metric sources into ring buffers, with aggregated windows and subscribers (Metrics).
+public typealias MetricsAggregator = Metrics.MetricsAggregator
+/// Anything the aggregator can poll (Metrics).
+public typealias MetricSource = Metrics.MetricSource
+/// A metric source's category: system, business, agents (Metrics).
+public typealias MetricCategory = Metrics.MetricCategory
+/// The host's CPU, memory and load from /proc (Metrics).
+public typealias HostSampler = Metrics.HostSampler
+/// One process's CPU and memory from /proc (Metrics).
+public typealias ProcessSampler = Metrics.ProcessSampler
+/// One measured second (Metrics).
+public typealias SecondStats = Metrics.SecondStats
 
 /// This stress-ci's version (Core).
 public let stressCIVersion: String = Core.stressCIVersion

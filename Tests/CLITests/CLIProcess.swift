@@ -51,8 +51,8 @@ final class CLIProcess: Sendable {
     }
     private let captured = Captured()
 
-    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
-        process.executableURL = Self.executable
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, executable: URL = CLIProcess.executable) throws {
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "GITHUB_ACTIONS")
@@ -121,8 +121,9 @@ final class CLIProcess: Sendable {
     }
 
     /// Runs to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, timeout: Duration = .seconds(120)) async throws -> Outcome {
-        try await CLIProcess(arguments, environment: environment, directory: directory).wait(timeout: timeout)
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, timeout: Duration = .seconds(120),
+                    executable: URL = CLIProcess.executable) async throws -> Outcome {
+        try await CLIProcess(arguments, environment: environment, directory: directory, executable: executable).wait(timeout: timeout)
     }
 }
 
