@@ -58,9 +58,10 @@ public struct ScenarioBuilder: Sendable {
             .criterion("error_rate < 1%")
     }
 
-    /// Ramps to `rate` over `rampUp` (the warmup), then holds it for `duration` (measured).
+    /// Ramps to `rate` over `rampUp` (the warmup), then holds it for `duration` (measured). With
+    /// no arguments: 100/s for 60 s after a 10 s ramp, against the embedded demo target.
     public static func peakLoad(name: String = "peak-load", target: TargetSpec.Endpoint = .builtin(DemoTargetOptions()),
-                                rate: Rate, duration: Duration, rampUp: Duration = .seconds(10)) -> ScenarioBuilder {
+                                rate: Rate = Rate(perSecond: 100), duration: Duration = .seconds(60), rampUp: Duration = .seconds(10)) -> ScenarioBuilder {
         ScenarioBuilder(name: name, target: target, stages: [
             Stage(name: "ramp-up", duration: rampUp, target: rate.perSecond),
             Stage(name: "peak", duration: duration, target: rate.perSecond),

@@ -21,6 +21,13 @@ import Testing
         #expect(s.load.totalDuration - s.load.warmup == .seconds(60))
     }
 
+    @Test func peakLoadNeedsNoArguments() throws {
+        let s = try ScenarioBuilder.peakLoad().build()
+        #expect(s.name == "peak-load")
+        #expect(s.load.stages == [Stage(name: "ramp-up", duration: .seconds(10), target: 100), Stage(name: "peak", duration: .seconds(60), target: 100)])
+        #expect(s.load.warmup == .seconds(10))
+    }
+
     @Test func spikeHasNamedPhases() throws {
         let s = try ScenarioBuilder.spike(base: Rate(perSecond: 100), peak: Rate(perSecond: 1000), baseDuration: .seconds(20), spikeDuration: .seconds(5))
             .criterion("p99(latency) < 1s during recovery")
