@@ -25,13 +25,7 @@ extension TestResultsStore {
                 existing.append(run)
                 baseline = existing
             }
-            let data = try encode(baseline, for: path)
-            // A file stress-ci would refuse to read back is not written.
-            guard data.count <= ResultDocument.Limits.fileBytes else {
-                throw StressError(.cannotWrite, "baseline \(name) would be \(data.count >> 20) MiB, more than the \(ResultDocument.Limits.fileBytes >> 20) MiB stress-ci reads back",
-                                  hint: "keep fewer runs (--keep), or use a new baseline name")
-            }
-            try ArtifactWriter.write(data, to: path)
+            try writeBaseline(baseline, to: path)
             return baseline
         }
     }
@@ -80,7 +74,8 @@ extension TestResultsStore {
         }
     }
 
-    private func readBaseline(at path: String) throws(StressError) -> Baseline {
+    /// The baseline file at `path`, decoded and checked (65 naming it when it is not one).
+    func readBaseline(at path: String) throws(StressError) -> Baseline {
         let data = try ResultFile.contents(of: path, what: "baseline")
         let baseline: Baseline
         do {

@@ -43,6 +43,10 @@ public typealias WorkflowCommand = Reports.WorkflowCommand
 public typealias TestResultsStore = Store.TestResultsStore
 /// A named baseline's runs (Store).
 public typealias Baseline = Store.Baseline
+/// A baseline as one portable file, for `baseline export` and `import` (Store).
+public typealias BaselineExport = Store.BaselineExport
+/// What importing a baseline did to the store (Store).
+public typealias BaselineImport = Store.BaselineImport
 /// The check on names that become file names in the store (Store).
 public typealias StoreName = Store.StoreName
 /// Reading a result file back (Store).

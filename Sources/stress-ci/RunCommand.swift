@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOption: StoreOption
 
-    @Option(help: ArgumentHelp("Compare with a baseline: a name in the store, or a result.json file.", valueName: "NAME|FILE"))
+    @Option(help: ArgumentHelp("Compare with a baseline: a name in the store (`baseline import` brings one from a file), or a result.json file.", valueName: "NAME|FILE"))
     var baseline: String?
 
     @Flag(help: "A missing or incomparable --baseline is an error (66), found before the load, instead of a warning.")
@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "An inconclusive verdict on a gated metric fails the build like a regression.")
     var strict = false
 
-    @Option(help: ArgumentHelp("Append this run to the named baseline in the store (e.g. on the main branch).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Append this run to the named baseline in the store (e.g. on the main branch; `baseline export` keeps it as a file).", valueName: "NAME"))
     var saveBaseline: String?
 
     @Option(help: "How many runs --save-baseline keeps under the name.")

@@ -37,11 +37,17 @@ struct ListCommand: AsyncParsableCommand {
     }
 }
 
-/// `stress-ci baseline save|list|show|delete`: named baselines, each the last N runs saved under it.
+/// `stress-ci baseline save|list|show|delete|export|import`: named baselines, each the last N runs
+/// saved under it; `export` and `import` carry one between stores (`BaselineTransferCommands.swift`).
 struct BaselineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline", abstract: "Manage named baselines (each keeps the last N runs saved under it).",
-        subcommands: [Save.self, List.self, Show.self, Delete.self])
+        discussion: """
+            In CI, where every job starts with an empty store, `baseline export main FILE` after \
+            `run --save-baseline main` keeps the baseline as one file (an artifact or a cache), and \
+            `baseline import FILE` before `run --baseline main` brings it back.
+            """,
+        subcommands: [Save.self, List.self, Show.self, Delete.self, Export.self, Import.self])
 
     struct Save: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Append a stored run (default: the latest) to a baseline.")
