@@ -36,9 +36,9 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Core", "Metrics", "Results"]),
         // libxml2 (Debian: libxml2-dev) for the JUnit writer and XSD validation.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        // The report templates from the top-level templates/ folder, embedded in the binary.
+        // The report templates and the live dashboard page from the top-level templates/ folder, embedded in the binary.
         .target(name: "ReportTemplates", path: "templates", exclude: ["README.md"],
-                resources: [.embedInCode("report.html.mustache"), .embedInCode("report.md.mustache")]),
+                resources: [.embedInCode("report.html.mustache"), .embedInCode("report.md.mustache"), .embedInCode("dashboard.html")]),
         // Reports: result.json, Markdown, HTML (Mustache), JUnit (libxml2), SVG charts; pure renderers.
         .target(name: "Reports", dependencies: [
             "Core", "Metrics", "Results", "Analysis", "CLibXML2", "ReportTemplates",
@@ -56,8 +56,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder).
-        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Store", "Analysis", "Reports", "Engine"]),
+        // StressCI: the library facade (StressTestOrchestrator, ScenarioBuilder), and the control
+        // endpoints of `run --control` (Control/; their HTTP server is Engine's, the dashboard page a template).
+        .target(name: "StressCI", dependencies: ["Core", "Metrics", "Results", "Store", "Analysis", "Reports", "Engine", "ReportTemplates"]),
         // The CLI: the only place errors become exit codes.
         .executableTarget(name: "stress-ci", dependencies: [
             "StressCI",

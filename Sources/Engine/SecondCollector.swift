@@ -1,7 +1,8 @@
 import Metrics
 
 /// Once a second of the scenario clock, drains every worker's completed seconds, merges them,
-/// reduces them to `SecondStats` and hands them on. Only the reduced statistics are kept.
+/// reduces them to `SecondStats` and hands them on (with the second's histograms, for a live
+/// view). Only the reduced statistics are kept.
 actor SecondCollector {
     private let workers: [LoopWorker]
     private let layout: MetricsLayout
@@ -56,7 +57,7 @@ actor SecondCollector {
         for s in nextSecond..<second {
             let bucket = buckets[s] ?? SecondBucket(second: s, requests: layout.requestNames.count)
             let stats = bucket.stats(percentiles: layout.percentiles, inFlight: inFlight)
-            series.append(stats)
+            series.append(stats.withoutHistograms)
             onSecond(stats)
         }
         nextSecond = second

@@ -43,6 +43,7 @@ public final class MetricsRecorder {
     public func recordSendLag(scheduledAt: Int64, sentAt: Int64) {
         guard scheduledAt >= layout.warmup else { return }
         sendLag.record(nanoseconds: sentAt - scheduledAt)
+        open[bucketIndex(second: layout.secondIndex(at: sentAt))].sendLag.record(nanoseconds: sentAt - scheduledAt)
     }
 
     /// Records an arrival dropped because too many requests were outstanding.
@@ -94,6 +95,8 @@ public struct RecorderSnapshot: Sendable {
 public struct SecondBucket: Sendable {
     public var second: Int
     public var cells: [CellStats]
+    /// Schedule → send lag of the requests sent in this second (open model).
+    public var sendLag = LatencyHistogram(digits: .two)
 
     public init(second: Int, requests: Int) {
         self.second = second
@@ -102,9 +105,11 @@ public struct SecondBucket: Sendable {
 
     public mutating func add(_ other: SecondBucket) {
         for i in cells.indices { cells[i] += other.cells[i] }
+        sendLag.add(other.sendLag)
     }
 
-    /// Reduces the histograms to the statistics the series keeps.
+    /// Reduces the histograms to the statistics the series keeps; the second's overall latency
+    /// and send-lag histograms ride along in `histograms` for the live callback.
     public func stats(percentiles: [Double], inFlight: Int) -> SecondStats {
         var total = CellStats(digits: .two)
         for c in cells { total += c }
@@ -112,7 +117,9 @@ public struct SecondBucket: Sendable {
             second: second,
             overall: WindowStats(total, percentiles: percentiles),
             perRequest: cells.map { WindowStats($0, percentiles: percentiles) },
-            inFlight: inFlight
+            inFlight: inFlight,
+            sendLag: sendLag.summary(percentiles: percentiles),
+            histograms: SecondHistograms(latency: total.latency, sendLag: sendLag)
         )
     }
 }

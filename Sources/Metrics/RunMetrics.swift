@@ -36,7 +36,7 @@ public struct RunMetrics: Sendable {
         let known = Set(seconds.map(\.second))
         let measuredSeconds = Int((measuredDuration.seconds).rounded(.up))
         for (second, bucket) in open where !known.contains(second) && second < max(measuredSeconds, 1) {
-            all.append(bucket.stats(percentiles: layout.percentiles, inFlight: 0))
+            all.append(bucket.stats(percentiles: layout.percentiles, inFlight: 0).withoutHistograms)
         }
         all.sort { $0.second < $1.second }
         return RunMetrics(layout: layout, cells: cells, seconds: all, sendLag: sendLag, measuredDuration: measuredDuration)

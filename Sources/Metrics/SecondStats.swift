@@ -24,11 +24,55 @@ public struct SecondStats: Sendable, Hashable, Codable {
     public var perRequest: [WindowStats]
     /// Requests outstanding when the second closed.
     public var inFlight: Int
+    /// Schedule → actual send of the requests sent in this second (open model; empty otherwise).
+    public var sendLag: LatencySummary
+    /// The second's own histograms, handed to the live per-second callback only so a live view can
+    /// sum them into whole-run percentiles (README, *Live control and dashboard*); never kept in
+    /// the run's series (`withoutHistograms`), never encoded, not part of equality.
+    public var histograms: SecondHistograms?
 
-    public init(second: Int, overall: WindowStats, perRequest: [WindowStats], inFlight: Int) {
+    public init(second: Int, overall: WindowStats, perRequest: [WindowStats], inFlight: Int, sendLag: LatencySummary = .empty,
+                histograms: SecondHistograms? = nil) {
         self.second = second
         self.overall = overall
         self.perRequest = perRequest
         self.inFlight = inFlight
+        self.sendLag = sendLag
+        self.histograms = histograms
+    }
+
+    /// The same second without its histograms, as the run's series keeps it (memory does not grow with run length).
+    public var withoutHistograms: SecondStats {
+        var copy = self
+        copy.histograms = nil
+        return copy
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case second, overall, perRequest, inFlight, sendLag
+    }
+
+    public static func == (a: SecondStats, b: SecondStats) -> Bool {
+        a.second == b.second && a.overall == b.overall && a.perRequest == b.perRequest && a.inFlight == b.inFlight
+            && a.sendLag == b.sendLag
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(second)
+        hasher.combine(overall)
+        hasher.combine(perRequest)
+        hasher.combine(inFlight)
+        hasher.combine(sendLag)
+    }
+}
+
+/// One second's latency (all requests) and send-lag histograms, 2 significant digits.
+public struct SecondHistograms: Sendable {
+    public var latency: LatencyHistogram
+    public var sendLag: LatencyHistogram
+
+    public init(latency: LatencyHistogram, sendLag: LatencyHistogram) {
+        self.latency = latency
+        self.sendLag = sendLag
     }
 }

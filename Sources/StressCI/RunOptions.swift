@@ -45,6 +45,9 @@ public struct RunOptions: Sendable {
     public var failOn: FailOn = .both
     /// Event-loop threads of the load generator.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// `--control ADDR:PORT`: live control, status, metrics and dashboard over HTTP (README,
+    /// *Live control and dashboard*); nil for none.
+    public var control: ControlSettings?
     /// Where the run happens (host, OS, commit), for the result.
     public var environment: ResultDocument.EnvironmentInfo
 
@@ -69,4 +72,6 @@ public enum RunEvent: Sendable {
     case warning(String)
     /// A note on what was done (a baseline saved).
     case info(String)
+    /// The control server listens at `url` (`--control`), before the first run starts.
+    case controlListening(url: String)
 }

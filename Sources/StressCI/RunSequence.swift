@@ -19,9 +19,10 @@ import Store
 /// Everything the result holds is redacted in the model before it is stored or rendered, and every
 /// error this throws is redacted too.
 public enum RunSequence {
-    /// Runs `scenario` with `options`; `control` stops it from outside (a signal), `events` reports
-    /// progress. Throws `StressError` only when no run finished (a bad baseline, a target that
-    /// never became ready, an unwritable output directory found before the load).
+    /// Runs `scenario` with `options`; `control` stops it from outside (a signal, the control
+    /// endpoint of `options.control`), `events` reports progress. Throws `StressError` only when no
+    /// run finished (a bad baseline, a target that never became ready, an unwritable output
+    /// directory found before the load, a `--control` address it cannot listen on).
     public static func run(_ scenario: Scenario, options: RunOptions, control: RunControl = RunControl(),
                            events: @escaping @Sendable (RunEvent) -> Void = { _ in }) async throws -> RunOutcome {
         let redactor = Redactor(secrets: scenario.secrets)
@@ -47,32 +48,25 @@ public enum RunSequence {
         let baseline = try resolveBaseline(options, echo: echo, events: events)
         try checkSaveBaseline(options, echo: echo)
 
-        // 2. The runs; those before the last are stored as soon as they end.
-        let count = options.repeatCount
+        // 2. The runs, watched and controlled through `--control` when asked for; those before
+        // the last are stored as soon as they end.
+        var live: ControlService?
+        if let settings = options.control {
+            let service = try await ControlService.start(settings, scenario: scenario, runs: options.repeatCount, control: control)
+            events(.controlListening(url: service.url))
+            live = service
+        }
         var runs: [ResultDocument] = []
         var failures: [StressError] = []
         var storeWorks = true
-        for index in 0..<count where control.stopReason == nil {
-            events(.runStarting(index: index, count: count))
-            let run: TestRun
-            do {
-                run = try await measure(scenario, options: options, control: control, index: index, count: count, events: events)
-            } catch is RunStopped {
-                break
-            }
-            let id = RunID.make(date: run.startedAt, scenarioName: scenario.name)
-            runs.append(run.resultDocument(id: id, environment: options.environment, tags: options.tags).redacted(for: scenario))
-            if index == count - 1 || control.stopReason != nil { break }
-            if storeWorks {
-                do {
-                    runs[index].testId = try options.store.saveTestResults(runs[index])
-                    events(.runStored(runs[index], index: index, count: count))
-                } catch {
-                    failures.append(error)
-                    storeWorks = false
-                }
-            }
+        do {
+            try await measureAll(scenario, options: options, control: control, live: live, events: events,
+                                 runs: &runs, failures: &failures, storeWorks: &storeWorks)
+        } catch {
+            await live?.finish()
+            throw error
         }
+        await live?.finish()
         guard var document = runs.last else {
             // Stopped before any load: nothing was measured, nothing is written.
             return RunOutcome(result: nil, runs: [], artifacts: [], failures: [],
@@ -131,9 +125,36 @@ public enum RunSequence {
         return RunOutcome(result: document, runs: runs, artifacts: written, failures: failures, exitCode: exitCode())
     }
 
+    /// The `--repeat K` runs, until one is stopped; those before the last are stored as soon as they end.
+    private static func measureAll(_ scenario: Scenario, options: RunOptions, control: RunControl, live: ControlService?,
+                                   events: @escaping @Sendable (RunEvent) -> Void,
+                                   runs: inout [ResultDocument], failures: inout [StressError], storeWorks: inout Bool) async throws {
+        let count = options.repeatCount
+        for index in 0..<count where control.stopReason == nil {
+            events(.runStarting(index: index, count: count))
+            let run: TestRun
+            do {
+                run = try await measure(scenario, options: options, control: control, live: live, index: index, count: count, events: events)
+            } catch is RunStopped {
+                break
+            }
+            runs.append(run.resultDocument(id: run.testId, environment: options.environment, tags: options.tags).redacted(for: scenario))
+            if index == count - 1 || control.stopReason != nil { break }
+            if storeWorks {
+                do {
+                    runs[index].testId = try options.store.saveTestResults(runs[index])
+                    events(.runStored(runs[index], index: index, count: count))
+                } catch {
+                    failures.append(error)
+                    storeWorks = false
+                }
+            }
+        }
+    }
+
     /// One run of the scenario, start to end.
-    private static func measure(_ scenario: Scenario, options: RunOptions, control: RunControl, index: Int, count: Int,
-                                events: @escaping @Sendable (RunEvent) -> Void) async throws -> TestRun {
+    private static func measure(_ scenario: Scenario, options: RunOptions, control: RunControl, live: ControlService?,
+                                index: Int, count: Int, events: @escaping @Sendable (RunEvent) -> Void) async throws -> TestRun {
         let orchestrator = StressTestOrchestrator()
         try orchestrator.loadScenario(scenario)
         let components = DefaultComponents.factory(logDirectory: options.artifacts.directory, threads: options.threads)
@@ -143,6 +164,10 @@ public enum RunSequence {
             return try await components(scenario)
         }
         orchestrator.registerProgressCallback { events(.progress($0)) }
+        // No measured second closes while paused: a pause and a resume are progress of their own.
+        orchestrator.registerLifecycleCallback(.onPause) { events(.progress($0)) }
+        orchestrator.registerLifecycleCallback(.onResume) { events(.progress($0)) }
+        live?.begin(orchestrator, index: index)
         control.watch(orchestrator)
         defer { events(.runEnded(index: index, count: count)) }
         return try await orchestrator.startTest()

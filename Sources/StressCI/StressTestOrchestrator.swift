@@ -23,6 +23,10 @@ public final class StressTestOrchestrator: Sendable {
     private struct State {
         var machine = RunStateMachine()
         var scenario: Scenario?
+        /// The scenario's stage windows, for the stage a status names.
+        var layout: MetricsLayout?
+        /// The run id, set when the run starts (`RunID`).
+        var testId: String?
         var target: TargetSession?
         var driver: LoadDriver?
         var factory: ComponentFactory?
@@ -60,7 +64,10 @@ public final class StressTestOrchestrator: Sendable {
         try move(to: .validating, reason: path)
         do {
             let scenario = try ScenarioLoader(environment: environment).load(path: path)
-            state.withLock { $0.scenario = scenario }
+            state.withLock {
+                $0.scenario = scenario
+                $0.layout = scenario.metricsLayout
+            }
             return scenario
         } catch {
             fail(error)
@@ -71,7 +78,10 @@ public final class StressTestOrchestrator: Sendable {
     /// Takes a scenario built in code (IDLE → VALIDATING).
     public func loadScenario(_ scenario: Scenario) throws {
         try move(to: .validating, reason: scenario.name)
-        state.withLock { $0.scenario = scenario }
+        state.withLock {
+            $0.scenario = scenario
+            $0.layout = scenario.metricsLayout
+        }
     }
 
     /// Supplies the target session and load driver instead of the defaults built from the
@@ -117,8 +127,10 @@ public final class StressTestOrchestrator: Sendable {
             return (scenario, s.target, s.driver, s.factory, s.injector)
         }
         let injector = chosenInjector ?? (scenario.faults.isEmpty ? nil : BuiltInFailureInjector())
-        try move(to: .initializing)
         let startedAt = Date()
+        let testId = RunID.make(date: startedAt, scenarioName: scenario.name)
+        state.withLock { $0.testId = testId }
+        try move(to: .initializing)
         var target = presetTarget
         do {
             let driver: LoadDriver
@@ -188,7 +200,7 @@ public final class StressTestOrchestrator: Sendable {
             try move(to: .completed)
             return state.withLock { s in
                 TestRun(
-                    scenario: scenario, metrics: metrics, criteria: results, history: s.machine.history,
+                    testId: testId, scenario: scenario, metrics: metrics, criteria: results, history: s.machine.history,
                     pauses: s.pauses, stopReason: s.stopReason, startedAt: startedAt, endedAt: Date(),
                     targetAddress: target?.address ?? "", monitoring: report, faults: injected)
             }
@@ -261,7 +273,7 @@ public final class StressTestOrchestrator: Sendable {
 
     private func observe(_ second: SecondStats) {
         let (scenario, seconds, elapsed, current, progress) = state.withLock { s -> (Scenario?, [SecondStats], Duration, TestStatus, [@Sendable (TestStatus) -> Void]) in
-            if s.scenario?.criteria.contains(where: \.abort) == true { s.seconds.append(second) }
+            if s.scenario?.criteria.contains(where: \.abort) == true { s.seconds.append(second.withoutHistograms) }
             s.lastSecond = second
             s.requests += second.overall.counters.requests
             s.errors += second.overall.counters.errors.total
@@ -287,9 +299,14 @@ public final class StressTestOrchestrator: Sendable {
     }
 
     private func status(of s: State) -> TestStatus {
-        TestStatus(
-            state: s.machine.state, scenarioName: s.scenario?.name, elapsed: elapsedLocked(s),
-            planned: s.scenario?.load.totalDuration ?? .zero, lastSecond: s.lastSecond,
+        let elapsed = elapsedLocked(s)
+        let paused = s.pausedTotal + (s.pausedSince.map { clock.now() - $0 } ?? .zero)
+        let stage = s.runStart == nil ? nil : s.layout.map { layout in
+            layout.stages[layout.stageIndex(at: elapsed.nanoseconds)].name
+        }
+        return TestStatus(
+            testId: s.testId, state: s.machine.state, scenarioName: s.scenario?.name, stage: stage, elapsed: elapsed,
+            planned: s.scenario?.load.totalDuration ?? .zero, paused: paused, lastSecond: s.lastSecond,
             requests: s.requests, errors: s.errors, stopReason: s.stopReason, failure: s.failure)
     }
 
@@ -327,6 +344,9 @@ public struct RunStopped: Error, Sendable, CustomStringConvertible {
 
 /// What a finished run produced: the measurements, the criteria's verdicts, and the timeline.
 public struct TestRun: Sendable {
+    /// The run id (`YYYYMMDD_HHMMSS_<scenario>`, UTC, from `startedAt`); the store appends `-N`
+    /// when it is taken.
+    public var testId: String
     public var scenario: Scenario
     public var metrics: RunMetrics
     public var criteria: [CriterionResult]

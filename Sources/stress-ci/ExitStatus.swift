@@ -22,5 +22,6 @@ enum ExitStatus {
           73   cannot write the store or the artifacts
           130  stopped by SIGINT (artifacts written, marked partial)
           143  stopped by SIGTERM (artifacts written, marked partial)
+          A POST /stop on --control is no signal: partial, with the verdict's code (0-3).
         """
 }

@@ -3,7 +3,8 @@ import Foundation
 import StressCI
 import Synchronization
 
-/// Live progress on stderr (docs/architecture.md, *Run states*): one updating line on a TTY, a plain line every 5 s otherwise.
+/// Live progress on stderr (docs/architecture.md, *Run states*): one updating line on a TTY, a plain line every 5 s otherwise
+/// (and at once when the state changes: PAUSED, RUNNING again).
 /// A line that stderr cannot take at once (a reader that stopped reading) is skipped, never
 /// waited for.
 final class ProgressReporter: Sendable {
@@ -29,6 +30,8 @@ final class ProgressReporter: Sendable {
     private let mode: Mode
     private let planned: Duration
     private let lastPlain = Mutex<Duration>(.seconds(-10))
+    /// The state of the last plain line: a change (PAUSED, RUNNING again) prints at once.
+    private let lastState = Mutex<RunState?>(nil)
     private let drewLine = Mutex(false)
 
     init(mode: Mode, planned: Duration) {
@@ -45,8 +48,12 @@ final class ProgressReporter: Sendable {
             drewLine.withLock { $0 = true }
             Terminal.write("\r\u{1B}[2K\(line)", to: STDERR_FILENO)
         case .plain:
+            let changed = lastState.withLock { last -> Bool in
+                defer { last = status.state }
+                return last != nil && last != status.state
+            }
             let due = lastPlain.withLock { last -> Bool in
-                guard status.elapsed - last >= .seconds(5) else { return false }
+                guard changed || status.elapsed - last >= .seconds(5) else { return false }
                 last = status.elapsed
                 return true
             }

@@ -54,6 +54,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads for the load generator (default: one per core).")
     var threads: Int?
 
+    @Option(name: .customLong("control"), help: ArgumentHelp(
+        "Serve live control on ADDR:PORT (port 0 picks a free one): a dashboard at /, /status, /metrics, POST /pause, /resume, /stop. A non-loopback address needs a token in STRESS_CI_CONTROL_TOKEN.",
+        valueName: "ADDR:PORT"))
+    var controlAddress: String?
+
     func validate() throws {
         for tag in tags where !tag.contains("=") || tag.hasPrefix("=") {
             throw ValidationError("--tag expects KEY=VALUE, got `\(tag)`")
@@ -64,6 +69,15 @@ struct RunCommand: AsyncParsableCommand {
         if let saveBaseline {
             do { try StoreName.check(saveBaseline, as: "baseline name") } catch { throw ValidationError(error.description) }
         }
+        // A non-loopback --control without a token is refused here, before any load (64).
+        do { _ = try controlSettings() } catch { throw ValidationError(error.description) }
+    }
+
+    /// `--control` with the token from the environment.
+    private func controlSettings() throws(StressError) -> ControlSettings? {
+        guard let controlAddress else { return nil }
+        return try ControlSettings(address: ControlAddress(parsing: controlAddress),
+                                   token: ProcessInfo.processInfo.environment[ControlSettings.tokenVariable])
     }
 
     func run() async throws {
@@ -79,6 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         options.repeatCount = repeatCount
         options.failOn = failOn
         options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        options.control = try controlSettings()
 
         let control = RunControl()
         let signals = SignalStop(control)
@@ -98,6 +113,9 @@ struct RunCommand: AsyncParsableCommand {
                 Terminal.stderr("stress-ci: warning: \(text)")
             case .info(let text) where !quiet:
                 Terminal.stderr(text)
+            case .controlListening(let url):
+                // Also under --quiet: with port 0 this is the only way to learn the port.
+                Terminal.stderr("stress-ci: control on \(url) (dashboard, /status, /metrics)")
             default:
                 break
             }

@@ -13,6 +13,24 @@ private func layout() -> MetricsLayout {
 }
 
 @Suite struct MetricsRecorderTests {
+    /// A second hands its send lag and histograms to the live callback; the run's series keeps neither histogram.
+    @Test func secondsCarryTheirSendLagAndHistogramsOnlyLive() {
+        let r = MetricsRecorder(layout: layout())
+        r.recordSendLag(scheduledAt: 1100 * ms, sentAt: 1103 * ms)
+        r.record(request: 0, scheduledAt: 1100 * ms, sentAt: 1103 * ms, finishedAt: 1150 * ms, status: 200, error: nil, bytesIn: 0, bytesOut: 0)
+        let buckets = r.drainSeconds(before: 1)
+        #expect(buckets.count == 1)
+        let live = buckets[0].stats(percentiles: standardPercentiles, inFlight: 0)
+        #expect(live.sendLag.count == 1)
+        #expect(abs((live.sendLag.value(atPercentile: 99)?.seconds ?? 0) - 0.003) < 0.0001)
+        #expect(live.histograms?.latency.count == 1)
+        #expect(live.histograms?.sendLag.count == 1)
+        #expect(live.withoutHistograms.histograms == nil)
+        #expect(live.withoutHistograms == live)
+        let m = RunMetrics.merge(layout: layout(), snapshots: [r.snapshot()], seconds: [live.withoutHistograms], measuredDuration: .seconds(5))
+        #expect(m.seconds.allSatisfy { $0.histograms == nil })
+    }
+
     @Test func warmupIsExcluded() {
         let r = MetricsRecorder(layout: layout())
         r.record(request: 0, scheduledAt: 500 * ms, sentAt: 500 * ms, finishedAt: 1200 * ms, status: 200, error: nil, bytesIn: 10, bytesOut: 5)
