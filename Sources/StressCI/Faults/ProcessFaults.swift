@@ -46,7 +46,8 @@ final class ProcessFaults: Sendable {
                 $0.outcomes[index] = InjectedFault(index: index, started: began)
                 $0.pausedIndex = index
             }
-            _ = await Self.sleep(until: fault.at + fault.duration, clock: clock)
+            // `for` from when it actually began: a late start (the clock is polled) never shortens it.
+            _ = await Self.sleep(until: began + fault.duration, clock: clock)
             // Continued here, or by `finish` when the run ended first (then not here).
             let continued = state.withLock { s -> Bool in
                 guard s.pausedIndex == index else { return false }
@@ -59,7 +60,7 @@ final class ProcessFaults: Sendable {
             target.signalTarget(SIGKILL)
             var restart = InjectedFault.Restart(killed: began)
             state.withLock { $0.outcomes[index] = InjectedFault(index: index, started: began, restart: restart) }
-            guard await Self.sleep(until: fault.at + fault.duration, clock: clock) else { return }
+            guard await Self.sleep(until: began + fault.duration, clock: clock) else { return }
             do {
                 restart.pid = try await target.relaunch()
                 restart.started = clock()
