@@ -1,7 +1,7 @@
 import Core
 
 /// How criterion values and evidence read: one place, so every result speaks the same units.
-enum CriterionFormat {
+public enum CriterionFormat {
     /// A value in the metric's base unit, for people: `212ms`, `1012/s`, `0.42%`, `3`.
     static func value(_ v: Double, of metric: MetricSelector.Metric) -> String {
         switch metric {
@@ -32,6 +32,14 @@ enum CriterionFormat {
         let h = second / 3600, m = (second % 3600) / 60, s = second % 60
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return h > 0 ? "\(h):\(two(m)):\(two(s))" : "\(two(m)):\(two(s))"
+    }
+
+    /// The same clock for a time in seconds, with tenths when asked (`00:05.2`); times a result
+    /// file can hold (its bounds) only, negative and non-finite ones read as 0.
+    public static func clock(seconds: Double, tenths: Bool) -> String {
+        let s = seconds.isFinite ? min(max(0, seconds), 1e9) : 0
+        let base = clock(Int(s.rounded(.down)))
+        return tenths ? base + ".\(Int((s * 10).rounded(.down)) % 10)" : base
     }
 
     /// `5s`, `1m30s`, for whole seconds.

@@ -45,11 +45,11 @@ public enum RecoveryTime {
         let reference = before.compactMap { bySecond[$0] }.filter { $0.counters.requests > 0 }
         let errorRates = reference.map(\.counters.errorRate)
         let p95s = reference.compactMap { $0.latency.count > 0 ? $0.latency.value(atPercentile: 95) : nil }.map(\.seconds)
-        let errorLevel = errorRates.isEmpty ? minErrorBand : mean(errorRates) + max(3 * deviation(errorRates), minErrorBand)
-        let p95Level: Duration? = p95s.isEmpty ? nil : {
-            let m = mean(p95s)
-            return .seconds(m + max(3 * deviation(p95s), m * minP95BandFraction, minP95Band.seconds))
-        }()
+        let S = RobustStatistics.self
+        let errorLevel = S.mean(errorRates).map { $0 + max(3 * S.standardDeviation(errorRates), minErrorBand) } ?? minErrorBand
+        let p95Level: Duration? = S.mean(p95s).map { m in
+            .seconds(m + max(3 * S.standardDeviation(p95s), m * minP95BandFraction, minP95Band.seconds))
+        }
 
         func within(_ k: Int) -> Bool {
             guard let s = bySecond[k], s.counters.requests > 0 else { return false }
@@ -65,13 +65,5 @@ public enum RecoveryTime {
             break
         }
         return Measurement(seconds: seconds, errorRateLevel: errorLevel, p95Level: p95Level, referenceSeconds: reference.count)
-    }
-
-    private static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
-
-    private static func deviation(_ xs: [Double]) -> Double {
-        guard xs.count > 1 else { return 0 }
-        let m = mean(xs)
-        return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)).squareRoot()
     }
 }

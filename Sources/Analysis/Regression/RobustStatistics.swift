@@ -28,4 +28,10 @@ enum RobustStatistics {
     static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
+
+    /// The sample standard deviation (n − 1); 0 for fewer than two values.
+    static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1, let m = mean(values) else { return 0 }
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
 }

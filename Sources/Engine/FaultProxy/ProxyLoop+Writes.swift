@@ -37,39 +37,33 @@ extension ProxyLoop {
     /// Writes what is queued for the client, as far as the socket and the throttle allow.
     func flushClient(_ s: ProxySession) {
         guard s.ending == nil, !s.toClient.isEmpty else { return }
-        let limit = s.downThrottle?.tokens ?? Int.max
-        guard limit > 0 else { return }
-        var failed = false
-        var total = 0
-        s.toClient.write(upTo: limit) { pending in
-            guard let written = ProxySocket.write(s.client, pending) else {
-                failed = true
-                return 0
-            }
-            total = written
-            return written
-        }
-        if failed { s.ending = .close }
-        s.downThrottle?.spend(total)
+        if !Self.flush(&s.toClient, to: s.client, throttle: &s.downThrottle) { s.ending = .close }
     }
 
     /// Writes what is queued upstream, as far as the socket and the throttle allow.
     func flushUpstream(_ s: ProxySession) {
         guard s.ending == nil, s.upstream >= 0, !s.upstreamConnecting, !s.toUpstream.isEmpty else { return }
-        let limit = s.upThrottle?.tokens ?? Int.max
-        guard limit > 0 else { return }
+        if !Self.flush(&s.toUpstream, to: s.upstream, throttle: &s.upThrottle) { upstreamGone(s) }
+    }
+
+    /// Writes from `outbox` to `fd` what the socket and the throttle take, spending the throttle's
+    /// tokens; false when the socket failed.
+    private static func flush(_ outbox: inout Outbox, to fd: CInt, throttle: inout TokenBucket?) -> Bool {
+        let limit = throttle?.tokens ?? Int.max
+        guard limit > 0 else { return true }
         var failed = false
         var total = 0
-        s.toUpstream.write(upTo: limit) { pending in
-            guard let written = ProxySocket.write(s.upstream, pending) else {
+        outbox.write(upTo: limit) { pending in
+            guard let written = ProxySocket.write(fd, pending) else {
                 failed = true
                 return 0
             }
             total = written
             return written
         }
-        if failed { return upstreamGone(s) }
-        s.upThrottle?.spend(total)
+        if failed { return false }
+        throttle?.spend(total)
+        return true
     }
 
     // MARK: - Latency

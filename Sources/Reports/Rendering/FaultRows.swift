@@ -1,3 +1,4 @@
+import Analysis
 import Core
 import Results
 
@@ -26,8 +27,8 @@ enum FaultRows {
             if let request = f.request { settings.append("request \(request)") }
             return Row(
                 name: f.name, kind: f.kind.rawValue, settings: settings.isEmpty ? "–" : settings.joined(separator: ", "),
-                planned: "\(clock(f.planned.startS))–\(clock(f.planned.endS))",
-                actual: f.actual.map { "\(clock($0.startS, tenths: true))–\(clock($0.endS, tenths: true))" } ?? "did not run",
+                planned: "\(CriterionFormat.clock(seconds: f.planned.startS, tenths: false))–\(CriterionFormat.clock(seconds: f.planned.endS, tenths: false))",
+                actual: f.actual.map { "\(CriterionFormat.clock(seconds: $0.startS, tenths: true))–\(CriterionFormat.clock(seconds: $0.endS, tenths: true))" } ?? "did not run",
                 effect: effect(f),
                 recovery: f.actual == nil ? "–" : f.recoveryS.map { "recovered in \(Units.duration(seconds: $0).map(Units.formatDuration) ?? "\(Units.formatNumber($0))s")" } ?? "never recovered",
                 recovered: f.recoveryS != nil)
@@ -36,9 +37,9 @@ enum FaultRows {
 
     private static func effect(_ f: ResultDocument.FaultRecord) -> String {
         if let r = f.restart {
-            var text = "killed at \(clock(r.killedS, tenths: true))"
-            text += r.startedS.map { ", started again at \(clock($0, tenths: true))" } ?? ", not started again before the run ended"
-            if r.startedS != nil { text += r.readyS.map { ", ready at \(clock($0, tenths: true))" } ?? ", not ready before the run ended" }
+            var text = "killed at \(CriterionFormat.clock(seconds: r.killedS, tenths: true))"
+            text += r.startedS.map { ", started again at \(CriterionFormat.clock(seconds: $0, tenths: true))" } ?? ", not started again before the run ended"
+            if r.startedS != nil { text += r.readyS.map { ", ready at \(CriterionFormat.clock(seconds: $0, tenths: true))" } ?? ", not ready before the run ended" }
             return text
         }
         if f.kind == .pause { return f.actual == nil ? "–" : "stopped (SIGSTOP), then continued" }
@@ -53,15 +54,4 @@ enum FaultRows {
         }
         return "\(Units.formatCount(affected)) of \(Units.formatCount(requests)) requests \(verb)"
     }
-
-    /// `mm:ss` (or `mm:ss.t`) on the scenario clock.
-    static func clock(_ seconds: Double, tenths: Bool = false) -> String {
-        let s = max(0, seconds.isFinite ? seconds : 0)
-        let whole = Int(min(s, 359_999))
-        let base = "\(pad(whole / 60)):\(pad(whole % 60))"
-        guard tenths else { return base }
-        return base + ".\(Int((s * 10).rounded(.down)) % 10)"
-    }
-
-    private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -62,7 +62,7 @@ public final class BuiltInFailureInjector: FailureInjector {
 
     /// The scenario clock for the proxy: 0 until the load starts.
     private func scenarioNanoseconds() -> Int64 {
-        state.withLock { $0.clock }.map { Self.nanoseconds($0()) } ?? 0
+        state.withLock { $0.clock }.map { $0().nanoseconds } ?? 0
     }
 
     public func start(clock: @escaping @Sendable () -> Duration) {
@@ -98,21 +98,15 @@ public final class BuiltInFailureInjector: FailureInjector {
     /// A scenario fault as the proxy takes it (times in scenario nanoseconds).
     static func proxyFault(_ fault: FaultSpec, requestIndex: Int?) -> ProxyFault {
         let kind: ProxyFault.Kind = switch fault.kind {
-        case .latency: .latency(delay: nanoseconds(fault.delay), jitter: nanoseconds(fault.jitter))
+        case .latency: .latency(delay: fault.delay.nanoseconds, jitter: fault.jitter.nanoseconds)
         case .error: .error(status: fault.status, rate: fault.rate)
         case .reset: .reset(rate: fault.rate)
         case .blackhole: .blackhole
         case .bandwidth: .bandwidth(bytesPerSecond: max(1, min(fault.bytesPerSecond, 1 << 33)))
         case .kill, .pause: .blackhole  // never given to the proxy
         }
-        let start = nanoseconds(fault.at)
-        return ProxyFault(kind: kind, start: start, end: max(start &+ 1, nanoseconds(fault.at + fault.duration)), requestIndex: requestIndex)
-    }
-
-    /// Whole nanoseconds of a scenario duration (bounded by the scenario's own limits, 7 days).
-    static func nanoseconds(_ d: Duration) -> Int64 {
-        let (seconds, attoseconds) = d.components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let start = fault.at.nanoseconds
+        return ProxyFault(kind: kind, start: start, end: max(start &+ 1, (fault.at + fault.duration).nanoseconds), requestIndex: requestIndex)
     }
 }
 
