@@ -28,70 +28,9 @@ EXTRA=${EXTRA:-0}
 ROUNDS=${ROUNDS:-5}            # wrk and stress-ci alternate this many times; the gate takes the median
 OPEN_CONNS=${OPEN_CONNS:-1024} # open model: enough connections that a stall of nginx does not queue arrivals
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need nginx || ! need wrk || ! need openssl; then
-  echo "installing nginx, wrk and openssl (apt-get)…" >&2
-  apt-get update >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light wrk openssl >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-swift build -c release --product stress-ci >/dev/null
-bin=$PWD/.build/release/stress-ci
-
-tmp=$(mktemp -d)
-nginx_pid=""
-cleanup() {
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# A free loopback port: bind port 0 and read what the kernel chose.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP_PORT=$(free_port)
-HTTPS_PORT=$(free_port)
-
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
-mkdir -p "$tmp/nginx"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 30000;
-daemon off;
-master_process off;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 20000; multi_accept on; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$HTTP_PORT backlog=16384;
-    listen 127.0.0.1:$HTTPS_PORT ssl backlog=16384;
-    ssl_certificate $tmp/cert.pem;
-    ssl_certificate_key $tmp/key.pem;
-    location / { default_type text/plain; return 200 "hello\n"; }
-  }
-}
-CONF
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" &
-nginx_pid=$!
-for _ in $(seq 50); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-
-# CPU seconds (user + system) and peak RSS of a command, from GNU time.
-timed() { # file, command…
-  local out=$1; shift
-  /usr/bin/time -f "%U %S %M" -o "$out" "$@"
-}
-cpu_of() { awk 'END { printf "%.2f", $1 + $2 }' "$1"; }
-rss_mib_of() { awk 'END { printf "%.0f", $3 / 1024 }' "$1"; }
+BENCH_TOOLS="nginx wrk openssl"
+# shellcheck source=bench/nginx.sh
+. bench/nginx.sh
 
 scenario() { # file, url, model-line, connections, [keepalive]
   cat > "$1" <<YAML
@@ -138,10 +77,6 @@ print(m["count"], round(m["rate"], 1), sys.argv[2])
 PY
 }
 
-per100k() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.3f", (n > 0) ? c * 100000 / n : 0 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'; }
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) — $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "# stress-ci $(git rev-parse --short HEAD 2>/dev/null || echo '?'), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), 1 worker, 6-byte answer; $CONNS connections, ${DURATION} s, $THREADS thread(s) per tool, $ROUNDS round(s)"

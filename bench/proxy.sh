@@ -34,68 +34,9 @@ THREADS=${THREADS:-1}          # stress-ci --threads: one, nginx has the other c
 ROUNDS=${ROUNDS:-5}
 GATE_MS=${GATE_MS:-0.2}        # the most the proxy may add to p50 at RATE
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need nginx && [ ! -x /usr/sbin/nginx ] || ! need openssl; then
-  echo "installing nginx and openssl (apt-get)…" >&2
-  apt-get update >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-swift build -c release --product stress-ci >/dev/null
-bin=$PWD/.build/release/stress-ci
-
-tmp=$(mktemp -d)
-nginx_pid=""
-cleanup() {
-  if [ -n "$nginx_pid" ]; then
-    kill "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free loopback port: bind port 0 and read what the kernel chose.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP_PORT=$(free_port)
-HTTPS_PORT=$(free_port)
-
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
-mkdir -p "$tmp/nginx"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 30000;
-daemon off;
-master_process off;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 20000; multi_accept on; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$HTTP_PORT backlog=16384;
-    listen 127.0.0.1:$HTTPS_PORT ssl backlog=16384;
-    ssl_certificate $tmp/cert.pem;
-    ssl_certificate_key $tmp/key.pem;
-    location / { default_type text/plain; return 200 "hello\n"; }
-  }
-}
-CONF
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" &
-nginx_pid=$!
-up=0
-for _ in $(seq 50); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/" >/dev/null 2>&1 && { up=1; break; }
-  sleep 0.1
-done
-[ "$up" = 1 ] || { echo "nginx did not answer on 127.0.0.1:$HTTP_PORT" >&2; exit 2; }
+BENCH_TOOLS="nginx openssl"
+# shellcheck source=bench/nginx.sh
+. bench/nginx.sh
 
 # A scenario with the stages warm (the 1 s warmup), measure and tail at one level; with
 # proxied=1 a latency fault covers tail only, which puts the fault proxy in front of nginx for
@@ -135,12 +76,10 @@ YAML
   fi
 }
 
-cpu_of() { awk 'END { printf "%.2f", $1 + $2 }' "$1"; }
-
 # One run; the measure stage's figures, the run's errors and what the proxy saw during tail.
 # → "requests req/s p50 p99 errors dropped cpu run_errors tail_requests tail_affected"
 run() { # scenario, name
-  /usr/bin/time -f "%U %S %M" -o "$tmp/$2.time" \
+  timed "$tmp/$2.time" \
     "$bin" run "$1" --out "$tmp/$2" --threads "$THREADS" --quiet --progress none > "$tmp/$2.verdict" 2>&1 || true
   if [ ! -f "$tmp/$2/result.json" ]; then
     echo "no result.json from $2:" >&2
@@ -160,10 +99,7 @@ print(stage["requests"], round(stage["throughput"], 1), f'{p["p50"]:.3f}', f'{p[
 PY
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
-per100k() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.3f", (n > 0) ? c * 100000 / n : 0 }'; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Direct and proxied take turns, and swap which goes first every round, so a slow stretch of the
 # machine or a warm cache does not favour one of them.
